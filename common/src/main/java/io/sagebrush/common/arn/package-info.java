@@ -1,0 +1,2 @@
+/** SageMaker ARN building and parsing. */
+package io.sagebrush.common.arn;

@@ -1,0 +1,7 @@
+package io.sagebrush.scheduler.common;
+
+/** SageMaker's SortOrder values. */
+public enum SortOrder {
+  Ascending,
+  Descending
+}

@@ -1,0 +1,2 @@
+/** Log streams and events as the log store keeps them. */
+package io.sagebrush.scheduler.logs.domain;

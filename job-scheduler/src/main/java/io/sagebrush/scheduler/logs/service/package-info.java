@@ -1,0 +1,2 @@
+/** Storing and reading container output. */
+package io.sagebrush.scheduler.logs.service;

@@ -1,0 +1,2 @@
+/** Tags on SageMaker resources. */
+package io.sagebrush.scheduler.tag.service;
