@@ -18,6 +18,11 @@ public interface LogStore {
   /** Creates an empty stream (so it shows up before its first line). Idempotent. */
   void createStream(String group, String stream);
 
+  /** Creates empty streams in one group (as {@link #createStream}, for many at once). */
+  default void createStreams(String group, List<String> streams) {
+    streams.forEach(s -> createStream(group, s));
+  }
+
   boolean groupExists(String group);
 
   /**

@@ -1,0 +1,2 @@
+/** PostgreSQL persistence of registered agents. */
+package io.sagebrush.scheduler.agent.adapter.persistence;

@@ -1,0 +1,346 @@
+package io.sagebrush.scheduler.agent.service;
+
+import io.sagebrush.common.error.ErrorCode;
+import io.sagebrush.common.error.SagebrushException;
+import io.sagebrush.protocol.AgentRegistration;
+import io.sagebrush.protocol.GpuDevice;
+import io.sagebrush.protocol.LogBatch;
+import io.sagebrush.protocol.PollRequest;
+import io.sagebrush.protocol.PollResponse;
+import io.sagebrush.protocol.RegistrationResponse;
+import io.sagebrush.protocol.StorageSettings;
+import io.sagebrush.protocol.TaskAssignment;
+import io.sagebrush.protocol.TaskEvent;
+import io.sagebrush.scheduler.agent.adapter.persistence.AgentStore;
+import io.sagebrush.scheduler.agent.domain.RegisteredAgent;
+import io.sagebrush.scheduler.leader.Signal;
+import io.sagebrush.scheduler.logs.service.LogStore;
+import io.sagebrush.scheduler.placement.service.Placer;
+import io.sagebrush.scheduler.trainingjob.adapter.persistence.CasRetry;
+import io.sagebrush.scheduler.trainingjob.adapter.persistence.TrainingJobStore;
+import io.sagebrush.scheduler.trainingjob.domain.Action;
+import io.sagebrush.scheduler.trainingjob.domain.IllegalTransitionException;
+import io.sagebrush.scheduler.trainingjob.domain.MetricScraper;
+import io.sagebrush.scheduler.trainingjob.domain.MetricValue;
+import io.sagebrush.scheduler.trainingjob.domain.TrainingJob;
+import io.sagebrush.scheduler.trainingjob.domain.TrainingJobDecider;
+import io.sagebrush.scheduler.trainingjob.domain.TrainingTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The control plane's side of the agent protocol. Agents only report; every status change goes
+ * through the {@link TrainingJobDecider} and the job's intentions, written compare-and-set.
+ */
+public class DefaultAgentCoordinator implements AgentCoordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultAgentCoordinator.class);
+  private static final int MISSING_POLLS_TO_FAIL = 2;
+
+  private final TransactionTemplate tx;
+  private final AgentStore agents;
+  private final TrainingJobStore jobs;
+  private final LogStore logs;
+  private final AgentSignals signals;
+  private final Placer placer;
+  private final TrainingJobDecider decider;
+  private final Clock clock;
+  private final StorageSettings storage;
+  private final Duration heartbeatInterval;
+  private final Duration pollTimeout;
+  private final Duration pollRecheck;
+  private final Map<Long, MetricScraper> scrapers = new ConcurrentHashMap<>();
+
+  public DefaultAgentCoordinator(
+      TransactionTemplate tx,
+      AgentStore agents,
+      TrainingJobStore jobs,
+      LogStore logs,
+      AgentSignals signals,
+      Placer placer,
+      TrainingJobDecider decider,
+      Clock clock,
+      StorageSettings storage,
+      Duration heartbeatInterval,
+      Duration pollTimeout,
+      Duration pollRecheck) {
+    this.tx = tx;
+    this.agents = agents;
+    this.jobs = jobs;
+    this.logs = logs;
+    this.signals = signals;
+    this.placer = placer;
+    this.decider = decider;
+    this.clock = clock;
+    this.storage = storage;
+    this.heartbeatInterval = heartbeatInterval;
+    this.pollTimeout = pollTimeout;
+    this.pollRecheck = pollRecheck;
+  }
+
+  /**
+   * Registers an agent. A known id keeps its tasks; its tasks are then checked against what it
+   * lists as running, and fail when missing from two consecutive polls.
+   */
+  @Override
+  public RegistrationResponse register(AgentRegistration r) {
+    String id =
+        r.agentId() == null || r.agentId().isBlank() ? UUID.randomUUID().toString() : r.agentId();
+    List<GpuDevice> gpus = r.gpus() == null ? List.of() : r.gpus();
+    String runtime =
+        r.runtime() == null ? AgentRegistration.RUNTIME_PROCESS : r.runtime().toLowerCase();
+    String name = r.name() == null || r.name().isBlank() ? id : r.name();
+    boolean known =
+        Boolean.TRUE.equals(
+            tx.execute(
+                s ->
+                    agents.upsert(
+                        id,
+                        name,
+                        Math.max(0, r.cpus()),
+                        Math.max(0, r.memoryMb()),
+                        gpus.stream().map(GpuDevice::index).toList(),
+                        TrainingJobStore.write(gpus),
+                        runtime,
+                        r.version(),
+                        clock.instant())));
+    LOG.info(
+        "Agent {} ({}) {}: {} CPUs, {} MiB, {} GPUs, runtime {}",
+        name,
+        id,
+        known ? "re-registered" : "registered",
+        r.cpus(),
+        r.memoryMb(),
+        gpus.size(),
+        runtime);
+    placer.nudge();
+    return new RegistrationResponse(
+        id, heartbeatInterval.toMillis(), pollTimeout.toMillis(), storage);
+  }
+
+  /**
+   * Records the heartbeat, checks a restarted agent's tasks, and returns unacknowledged assignments
+   * and stop orders, waiting up to {@code maxWait} for some.
+   */
+  @Override
+  public PollResponse poll(String agentId, PollRequest request, Duration maxWait) {
+    List<String> running =
+        request == null || request.runningTaskIds() == null ? List.of() : request.runningTaskIds();
+    Signal signal = signals.of(agentId);
+    long seen = signal.generation();
+    PollResponse first = CasRetry.run(() -> tx.execute(s -> heartbeatAndCollect(agentId, running)));
+    if (!isEmpty(first) || maxWait == null || maxWait.isZero() || maxWait.isNegative()) {
+      return first;
+    }
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return PollResponse.empty();
+        }
+        Duration slice = Duration.ofNanos(Math.min(left, pollRecheck.toNanos()));
+        signal.await(seen, slice);
+        seen = signal.generation();
+        // Keep the heartbeat fresh while the poll is held, however long the edge lets it wait.
+        PollResponse next =
+            tx.execute(
+                s -> {
+                  agents.heartbeat(agentId, clock.instant());
+                  return collect(agentId, running);
+                });
+        if (!isEmpty(next)) {
+          return next;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return PollResponse.empty();
+    }
+  }
+
+  private static boolean isEmpty(PollResponse r) {
+    return r.assign().isEmpty() && r.stop().isEmpty();
+  }
+
+  private PollResponse heartbeatAndCollect(String agentId, List<String> running) {
+    RegisteredAgent agent =
+        agents
+            .find(agentId)
+            .filter(a -> !a.lost())
+            .orElseThrow(
+                () ->
+                    new SagebrushException(
+                        ErrorCode.RESOURCE_NOT_FOUND,
+                        "Agent " + agentId + " is not registered; register again"));
+    Instant now = clock.instant();
+    agents.heartbeat(agentId, now);
+    if (agent.restarted()) {
+      checkRestartedAgent(agent, running, now);
+    }
+    return collect(agentId, running);
+  }
+
+  /**
+   * After a re-registration: a task placed before it, acknowledged, and not listed as running for
+   * two consecutive polls fails.
+   */
+  private void checkRestartedAgent(RegisteredAgent agent, List<String> running, Instant now) {
+    Set<String> listed = new HashSet<>(running);
+    boolean pending = false;
+    for (TrainingTask t : jobs.liveTasksOn(agent.id())) {
+      if (!t.acknowledged() || !t.createdAt().isBefore(agent.registeredAt())) {
+        continue;
+      }
+      if (listed.contains(t.id())) {
+        jobs.setMissingPolls(t.id(), 0);
+        continue;
+      }
+      int missing = t.missingPolls() + 1;
+      if (missing < MISSING_POLLS_TO_FAIL) {
+        jobs.setMissingPolls(t.id(), missing);
+        pending = true;
+        continue;
+      }
+      TrainingJob job = jobs.find(t.jobId()).orElseThrow();
+      if (!job.state().terminal()) {
+        job.fail(
+            "AGENT_RESTARTED",
+            "Agent "
+                + agent.name()
+                + " ("
+                + agent.id()
+                + ") restarted: the agent restarted and no longer runs the task "
+                + t.id(),
+            now);
+        jobs.save(job);
+      }
+      jobs.endTask(t.id());
+      placer.nudge();
+    }
+    if (!pending) {
+      agents.clearRestarted(agent.id());
+    }
+  }
+
+  private PollResponse collect(String agentId, List<String> running) {
+    List<TaskAssignment> assign = new ArrayList<>();
+    Set<String> stop = new LinkedHashSet<>();
+    for (TrainingTask t : jobs.liveTasksOn(agentId)) {
+      if (t.stopRequested()) {
+        stop.add(t.id());
+      } else if (!t.acknowledged()) {
+        assign.add(t.assignment());
+      }
+    }
+    if (!running.isEmpty()) {
+      Set<String> wanted = new HashSet<>(jobs.liveTaskIds(running));
+      for (String id : running) {
+        if (!wanted.contains(id)) {
+          stop.add(id);
+        }
+      }
+    }
+    return new PollResponse(List.copyOf(assign), List.copyOf(stop));
+  }
+
+  @Override
+  public void report(String taskId, TaskEvent event) {
+    boolean freed =
+        Boolean.TRUE.equals(CasRetry.run(() -> tx.execute(s -> applyEvent(taskId, event))));
+    if (freed) {
+      placer.nudge();
+    }
+  }
+
+  /** Returns true when the task ended (capacity freed). */
+  private boolean applyEvent(String taskId, TaskEvent event) {
+    TrainingTask task =
+        jobs.findTask(taskId)
+            .orElseThrow(
+                () ->
+                    new SagebrushException(
+                        ErrorCode.RESOURCE_NOT_FOUND, "Task " + taskId + " not found"));
+    if (event.agentId() != null && !event.agentId().equals(task.agentId())) {
+      LOG.warn(
+          "Ignoring an event for task {} from agent {}, not its agent", taskId, event.agentId());
+      return false;
+    }
+    if (!task.acknowledged()) {
+      jobs.acknowledge(taskId);
+    }
+    if (task.ended()) {
+      return false;
+    }
+    TrainingJob job = jobs.find(task.jobId()).orElseThrow();
+    List<Action> actions =
+        decider.onTaskEvent(
+            job.state(),
+            job.stopCause(),
+            event.phase(),
+            event.failureReason(),
+            event.maxRuntimeExceeded());
+    if (actions.isEmpty()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    try {
+      for (Action a : actions) {
+        a.applyTo(job, now);
+      }
+    } catch (IllegalTransitionException e) {
+      LOG.warn("Ignoring {} for task {}: {}", event.phase(), taskId, e.getMessage());
+      return false;
+    }
+    jobs.save(job);
+    if (job.state().terminal()) {
+      jobs.endTask(taskId);
+      scrapers.remove(job.id());
+      return true;
+    }
+    return false;
+  }
+
+  /** Stores the lines and keeps the last value of each metric definition. */
+  @Override
+  public void appendLogs(String taskId, LogBatch batch) {
+    if (batch == null || batch.lines() == null || batch.lines().isEmpty()) {
+      return;
+    }
+    tx.executeWithoutResult(
+        s -> {
+          TrainingTask task =
+              jobs.findTask(taskId)
+                  .orElseThrow(
+                      () ->
+                          new SagebrushException(
+                              ErrorCode.RESOURCE_NOT_FOUND, "Task " + taskId + " not found"));
+          String stream =
+              batch.logStream() == null || batch.logStream().isBlank()
+                  ? task.assignment().hosts().get(0).logStream()
+                  : batch.logStream();
+          logs.append(LogStore.TRAINING_JOBS_GROUP, stream, batch.lines());
+          MetricScraper scraper =
+              scrapers.computeIfAbsent(
+                  task.jobId(),
+                  id -> new MetricScraper(jobs.find(id).orElseThrow().spec().metricDefinitions()));
+          if (scrapers.size() > 10_000) {
+            scrapers.clear();
+          }
+          for (MetricValue v : scraper.scrape(batch.lines()).values()) {
+            jobs.upsertMetric(task.jobId(), v.metricName(), v.value(), v.timestamp());
+          }
+        });
+  }
+}

@@ -1,0 +1,2 @@
+/** PostgreSQL persistence of resource tags. */
+package io.sagebrush.scheduler.tag.adapter.persistence;

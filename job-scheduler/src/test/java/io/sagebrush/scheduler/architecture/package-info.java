@@ -1,0 +1,2 @@
+/** Architecture rules checked with ArchUnit. */
+package io.sagebrush.scheduler.architecture;
