@@ -1,0 +1,17 @@
+package io.sagebrush.agent.execution;
+
+import io.sagebrush.agent.runtime.StageFailure;
+
+/** One step of a task. Stages run in order on the task's thread. */
+interface Stage {
+  /** A short name for logs. */
+  String name();
+
+  /**
+   * Does the step.
+   *
+   * @throws StageFailure when it failed; {@link StageFailure#retryable()} says whether running the
+   *     stage again may help
+   */
+  void run(TaskContext context);
+}

@@ -1,0 +1,58 @@
+package io.sagebrush.agent.execution;
+
+import io.sagebrush.agent.runtime.ContainerRuntime;
+import io.sagebrush.agent.runtime.JobWorkspace;
+import io.sagebrush.agent.runtime.LaunchedJob;
+import io.sagebrush.agent.runtime.TaskRun;
+import io.sagebrush.artifacts.adapter.s3.ArtifactStore;
+import io.sagebrush.protocol.TaskAssignment;
+
+/** What the stages of one task share. */
+final class TaskContext {
+  final TaskRun run;
+  final ArtifactStore store;
+  final ContainerRuntime runtime;
+  final TaskReporter reporter;
+  private volatile Boolean stopForMaxRuntime;
+  volatile LaunchedJob launched;
+  RunOutcome outcome;
+
+  TaskContext(TaskRun run, ArtifactStore store, ContainerRuntime runtime, TaskReporter reporter) {
+    this.run = run;
+    this.store = store;
+    this.runtime = runtime;
+    this.reporter = reporter;
+  }
+
+  TaskAssignment task() {
+    return run.task();
+  }
+
+  JobWorkspace workspace() {
+    return run.workspace();
+  }
+
+  /** Records a stop; the first request decides whether it was the runtime limit. */
+  synchronized void requestStop(boolean maxRuntime) {
+    if (stopForMaxRuntime == null) {
+      stopForMaxRuntime = maxRuntime;
+    }
+  }
+
+  boolean stopRequested() {
+    return stopForMaxRuntime != null;
+  }
+
+  boolean stoppedForMaxRuntime() {
+    return Boolean.TRUE.equals(stopForMaxRuntime);
+  }
+
+  /**
+   * How the hosts ended.
+   *
+   * @param stopped a stop order or the runtime limit ended them
+   * @param failedHost the first host that exited non-zero, or null
+   * @param exitCode that host's exit code, else algo-1's
+   */
+  record RunOutcome(boolean stopped, String failedHost, Integer exitCode) {}
+}

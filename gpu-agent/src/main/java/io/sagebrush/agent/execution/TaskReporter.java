@@ -1,0 +1,21 @@
+package io.sagebrush.agent.execution;
+
+import io.sagebrush.protocol.TaskEvent;
+import io.sagebrush.protocol.TaskPhase;
+
+/**
+ * Where a task execution reports to. Implementations deliver in call order and must be thread-safe;
+ * container log lines may arrive from several threads.
+ */
+public interface TaskReporter {
+  /** A non-terminal phase began. */
+  void phase(TaskPhase phase, String message);
+
+  /** One line of a host's output for the given log stream. */
+  void log(String logStream, String line);
+
+  /**
+   * The task ended. Called exactly once, after every log line; {@code event.phase()} is terminal.
+   */
+  void finish(TaskEvent event);
+}

@@ -1,0 +1,37 @@
+package io.sagebrush.agent.runtime;
+
+/**
+ * Runs a task's hosts. Implementations: Docker (one container per host on a per-job network) and
+ * local processes (script mode and built-in algorithms, one host).
+ *
+ * <p>The caller (1) resolves the image, (2) downloads inputs and writes the config files into the
+ * {@link JobWorkspace}, (3) launches, (4) watches {@link LaunchedHost#exitCode()}, signalling hosts
+ * to stop, and (5) closes the launched job.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+  /** {@code docker} or {@code process}, as registered with the control plane. */
+  String name();
+
+  /**
+   * Makes sure the task's image (or, for the process runtime, its program) can run.
+   *
+   * @throws StageFailure with a reason such as {@code ClientError: image x not found}
+   */
+  void resolveImage(TaskRun run, ObjectDownloader downloader);
+
+  /**
+   * Starts every host of the task. Output lines go to {@code logs} until each host ended.
+   *
+   * @throws StageFailure when a host cannot be started; hosts already started are removed
+   */
+  LaunchedJob launch(TaskRun run, LogSink logs);
+
+  /**
+   * Removes what earlier runs of this agent left behind (e.g. containers of a crashed agent). Best
+   * effort; never throws.
+   */
+  default void removeLeftovers(String agentId) {}
+
+  @Override
+  default void close() {}
+}

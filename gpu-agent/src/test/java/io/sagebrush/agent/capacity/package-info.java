@@ -1,0 +1,2 @@
+/** Tests of capacity discovery. */
+package io.sagebrush.agent.capacity;

@@ -1,0 +1,2 @@
+/** Tests of the task stages. */
+package io.sagebrush.agent.execution;

@@ -1,0 +1,2 @@
+/** Tests of the Docker runtime against the real engine. */
+package io.sagebrush.agent.runtime.adapter.docker;

@@ -1,0 +1,2 @@
+/** Tests of the process runtime. */
+package io.sagebrush.agent.runtime.adapter.process;
