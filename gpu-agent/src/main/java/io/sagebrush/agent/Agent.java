@@ -325,6 +325,10 @@ public final class Agent implements AutoCloseable {
 
   private void accept(TaskAssignment task) {
     String taskId = task.taskId();
+    if (!running) {
+      // closing: the control plane hands the task out again to whoever polls next
+      return;
+    }
     if (tasks.containsKey(taskId) || finished.containsKey(taskId)) {
       return;
     }

@@ -167,7 +167,13 @@ public final class TaskOutbox implements TaskReporter {
   private void startDrainLocked() {
     if (!draining && !pending.isEmpty() && !closed) {
       draining = true;
-      executor.execute(this::drain);
+      try {
+        executor.execute(this::drain);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the agent is shutting down: nothing more can be delivered
+        draining = false;
+        closed = true;
+      }
     }
   }
 

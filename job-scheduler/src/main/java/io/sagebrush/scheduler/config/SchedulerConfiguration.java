@@ -33,6 +33,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -227,7 +228,38 @@ public class SchedulerConfiguration {
     return new LeaderElection(dataSource, loops.leaderLockKey());
   }
 
-  @Bean(initMethod = "start", destroyMethod = "close")
+  /** Starts the loops once the web server listens (agents can poll) and stops them before it. */
+  @Bean
+  SmartLifecycle schedulerLoopsLifecycle(SchedulerLoops loops) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        loops.start();
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        loops.close();
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        // after the web server (Integer.MAX_VALUE - 1): agents can reach us when the loops run
+        return Integer.MAX_VALUE;
+      }
+    };
+  }
+
+  @Bean(destroyMethod = "close")
   SchedulerLoops schedulerLoops(
       LoopProperties loops,
       LeaderElection leader,

@@ -53,6 +53,7 @@ public class SchedulerLoops implements AutoCloseable {
       return;
     }
     running = true;
+    liveness.startWatching();
     threads.add(loop("sagebrush-placer", this::placeLoop));
     threads.add(
         loop(

@@ -328,6 +328,22 @@ class TrainingJobLifecycleIT {
   }
 
   @Test
+  void afterAControlPlaneRestartAgentsGetAFullSilenceWindowBeforeBeingLost() {
+    String agent = registerAgent();
+    TaskAssignment task = placeAndTake(agent, "survivor");
+    report(agent, task, TaskPhase.RUNNING);
+    // the control plane was down for longer than lostAfter, then its loops start again
+    clock.advance(Duration.ofMinutes(5));
+    liveness.startWatching();
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(liveness.checkOnce()).isZero();
+    coordinator.poll(agent, new PollRequest(List.of(task.taskId())), Duration.ZERO);
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(liveness.checkOnce()).isZero();
+    assertThat(jobs.describe("survivor").status()).isEqualTo(TrainingJobStatus.InProgress);
+  }
+
+  @Test
   void lostAgentFailsItsJobsWithAReasonThatSaysSo() {
     String agent = registerAgent();
     TaskAssignment task = placeAndTake(agent, "orphan");

@@ -19,6 +19,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Declares agents lost after a silence and fails their live jobs with a reason that says so. Run by
  * the leader on a fixed delay. Marking lost is compare-and-set on the last heartbeat, so a poll
  * that arrives meanwhile wins.
+ *
+ * <p>After {@link #startWatching()} (called when the scheduler loops start, i.e. after a
+ * control-plane restart) silence is only counted from that moment, so agents that kept running
+ * while the control plane was down get a full {@code lostAfter} to poll again before their jobs are
+ * failed.
  */
 public class AgentLivenessMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(AgentLivenessMonitor.class);
@@ -29,6 +34,7 @@ public class AgentLivenessMonitor {
   private final Clock clock;
   private final Duration lostAfter;
   private final Placer placer;
+  private Instant watchingSince;
 
   public AgentLivenessMonitor(
       TransactionTemplate tx,
@@ -45,13 +51,21 @@ public class AgentLivenessMonitor {
     this.placer = placer;
   }
 
+  /** Counts silence from now on: no agent is declared lost within {@code lostAfter} from now. */
+  public synchronized void startWatching() {
+    watchingSince = clock.instant();
+  }
+
   /**
    * One check.
    *
    * @return how many agents were declared lost
    */
-  public int checkOnce() {
+  public synchronized int checkOnce() {
     Instant now = clock.instant();
+    if (watchingSince != null && now.isBefore(watchingSince.plus(lostAfter))) {
+      return 0;
+    }
     List<RegisteredAgent> silent = tx.execute(s -> agents.silentSince(now.minus(lostAfter)));
     int lost = 0;
     for (RegisteredAgent a : silent) {

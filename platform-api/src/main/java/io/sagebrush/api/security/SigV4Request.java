@@ -1,0 +1,27 @@
+package io.sagebrush.api.security;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What SigV4 verification needs of an HTTP request.
+ *
+ * @param method HTTP method
+ * @param rawPath the path as received (percent-encoded once)
+ * @param rawQuery the query string as received, or null
+ * @param headers all values of a header by case-insensitive name (empty list when absent)
+ * @param body the body bytes
+ */
+public record SigV4Request(
+    String method,
+    String rawPath,
+    String rawQuery,
+    Function<String, List<String>> headers,
+    byte[] body) {
+
+  /** The first value of a header, or null. */
+  public String header(String name) {
+    List<String> values = headers.apply(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+}

@@ -1,0 +1,264 @@
+package io.sagebrush.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sagebrush.common.error.ErrorCode;
+import io.sagebrush.common.error.SagebrushException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+class SigV4VerifierTest {
+  static final String ACCESS = "SBTESTACCESSKEY00001";
+  static final String SECRET = "secret/with+chars0123456789abcdefghijklmn";
+  static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+  final SigV4Verifier verifier =
+      new SigV4Verifier(ACCESS, SECRET, Duration.ofMinutes(15), Clock.fixed(NOW, ZoneOffset.UTC));
+
+  @Test
+  void acceptsAJsonRequestSignedByTheAwsSdkSigner() {
+    byte[] body = "{\"TrainingJobName\":\"job-1\"}".getBytes(StandardCharsets.UTF_8);
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(
+                "Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Target", "SageMaker.DescribeTrainingJob"),
+            body,
+            "sagemaker",
+            SECRET,
+            NOW);
+
+    SigV4Verifier.Scope scope = verifier.verify(request);
+
+    assertThat(scope.region()).isEqualTo("eu-west-1");
+    assertThat(scope.service()).isEqualTo("sagemaker");
+    assertThat(scope.accessKey()).isEqualTo(ACCESS);
+  }
+
+  @Test
+  void acceptsASignedGetWithAQueryStringAndAPathParameter() {
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.GET,
+            "http://localhost:8080/api/v1/training-jobs/job-1?sortOrder=Descending&nameContains=a%20b&maxResults=5",
+            Map.of(),
+            new byte[0],
+            "sagemaker",
+            SECRET,
+            NOW);
+
+    assertThat(verifier.verify(request).service()).isEqualTo("sagemaker");
+  }
+
+  @Test
+  void acceptsTheLogsServiceName() {
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.POST,
+            "http://127.0.0.1:9/",
+            Map.of("X-Amz-Target", "Logs_20140328.GetLogEvents"),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            "logs",
+            SECRET,
+            NOW);
+
+    assertThat(verifier.verify(request).service()).isEqualTo("logs");
+  }
+
+  @Test
+  void aWrongSecretIsAnInvalidSignature() {
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            "sagemaker",
+            "not-the-secret",
+            NOW);
+
+    assertThatThrownBy(() -> verifier.verify(request))
+        .isInstanceOf(SagebrushException.class)
+        .satisfies(
+            e -> assertThat(((SagebrushException) e).code()).isEqualTo(ErrorCode.INVALID_SIGNATURE))
+        .hasMessageContaining("signature we calculated does not match");
+  }
+
+  @Test
+  void aTamperedBodyIsAnInvalidSignature() {
+    SigV4Request signed =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(),
+            "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+            "sagemaker",
+            SECRET,
+            NOW);
+    SigV4Request tampered =
+        new SigV4Request(
+            signed.method(),
+            signed.rawPath(),
+            signed.rawQuery(),
+            signed.headers(),
+            "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> verifier.verify(tampered))
+        .satisfies(
+            e ->
+                assertThat(((SagebrushException) e).code()).isEqualTo(ErrorCode.INVALID_SIGNATURE));
+  }
+
+  @Test
+  void anUnknownAccessKeyIsAnUnrecognizedClient() {
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(),
+            new byte[0],
+            "sagemaker",
+            SECRET,
+            NOW,
+            "SOMEONEELSE000000000");
+
+    assertThatThrownBy(() -> verifier.verify(request))
+        .satisfies(
+            e ->
+                assertThat(((SagebrushException) e).code())
+                    .isEqualTo(ErrorCode.UNRECOGNIZED_CLIENT));
+  }
+
+  @Test
+  void aMissingAuthorizationHeaderIsAMissingToken() {
+    SigV4Request request = new SigV4Request("POST", "/", null, name -> List.of(), new byte[0]);
+
+    assertThatThrownBy(() -> verifier.verify(request))
+        .satisfies(
+            e ->
+                assertThat(((SagebrushException) e).code())
+                    .isEqualTo(ErrorCode.MISSING_AUTHENTICATION_TOKEN));
+  }
+
+  @Test
+  void aRequestSignedTwentyMinutesAgoHasExpired() {
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(),
+            new byte[0],
+            "sagemaker",
+            SECRET,
+            NOW.minus(Duration.ofMinutes(20)));
+
+    assertThatThrownBy(() -> verifier.verify(request))
+        .satisfies(
+            e -> assertThat(((SagebrushException) e).code()).isEqualTo(ErrorCode.INVALID_SIGNATURE))
+        .hasMessageContaining("Signature expired");
+  }
+
+  @Test
+  void aRequestSignedTenMinutesAheadIsWithinTheSkew() {
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(),
+            new byte[0],
+            "sagemaker",
+            SECRET,
+            NOW.plus(Duration.ofMinutes(10)));
+
+    assertThat(verifier.verify(request).accessKey()).isEqualTo(ACCESS);
+  }
+
+  @Test
+  void aMalformedAuthorizationHeaderIsAnInvalidSignature() {
+    SigV4Request request =
+        new SigV4Request(
+            "POST",
+            "/",
+            null,
+            name ->
+                name.equalsIgnoreCase("Authorization")
+                    ? List.of("AWS4-HMAC-SHA256 garbage")
+                    : List.of(),
+            new byte[0]);
+
+    assertThatThrownBy(() -> verifier.verify(request))
+        .satisfies(
+            e ->
+                assertThat(((SagebrushException) e).code()).isEqualTo(ErrorCode.INVALID_SIGNATURE));
+  }
+
+  @Test
+  void theCanonicalQueryIsSortedAndEncoded() {
+    assertThat(SigV4Verifier.canonicalQuery("b=2&a=x%20y&a=1&c")).isEqualTo("a=1&a=x%20y&b=2&c=");
+  }
+
+  static SigV4Request sign(
+      SdkHttpMethod method,
+      String url,
+      Map<String, String> headers,
+      byte[] body,
+      String service,
+      String secret,
+      Instant at) {
+    return sign(method, url, headers, body, service, secret, at, ACCESS);
+  }
+
+  static SigV4Request sign(
+      SdkHttpMethod method,
+      String url,
+      Map<String, String> headers,
+      byte[] body,
+      String service,
+      String secret,
+      Instant at,
+      String accessKey) {
+    SdkHttpRequest.Builder builder = SdkHttpRequest.builder().method(method).uri(URI.create(url));
+    headers.forEach(builder::putHeader);
+    builder.putHeader("Content-Length", String.valueOf(body.length));
+    SdkHttpRequest signed =
+        AwsV4HttpSigner.create()
+            .sign(
+                r ->
+                    r.identity(AwsCredentialsIdentity.create(accessKey, secret))
+                        .request(builder.build())
+                        .payload(ContentStreamProvider.fromByteArray(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
+                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)))
+            .request();
+    Map<String, List<String>> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    signed.headers().forEach((k, v) -> all.put(k, new ArrayList<>(v)));
+    // the servlet container sees the Host header the HTTP client sends
+    all.putIfAbsent(
+        "Host", List.of(signed.host() + (signed.port() == 80 ? "" : ":" + signed.port())));
+    String rawQuery = signed.encodedQueryParameters().orElse(null);
+    return new SigV4Request(
+        signed.method().name(),
+        signed.encodedPath().isEmpty() ? "/" : signed.encodedPath(),
+        rawQuery,
+        name -> all.getOrDefault(name, List.of()),
+        body);
+  }
+}
