@@ -69,6 +69,14 @@ public final class TaskBuilder {
     return this;
   }
 
+  /** An S3Prefix channel with a ContentType, e.g. {@code text/csv;label_size=0}. */
+  public TaskBuilder withChannel(
+      String name, String s3Uri, String distribution, String contentType) {
+    channels.add(
+        new ChannelSpec(name, "S3Prefix", s3Uri, distribution, contentType, null, null, null));
+    return this;
+  }
+
   public TaskBuilder withManifestChannel(String name, String manifestUri) {
     channels.add(
         new ChannelSpec(

@@ -29,6 +29,7 @@ import io.sagebrush.agent.runtime.ObjectDownloader;
 import io.sagebrush.agent.runtime.SageMakerEnvironment;
 import io.sagebrush.agent.runtime.StageFailure;
 import io.sagebrush.agent.runtime.TaskRun;
+import io.sagebrush.agent.runtime.adapter.process.BuiltInImages;
 import io.sagebrush.protocol.HostSpec;
 import io.sagebrush.protocol.TaskAssignment;
 import java.io.IOException;
@@ -116,12 +117,21 @@ public final class DockerRuntime implements ContainerRuntime {
     return "docker";
   }
 
+  /**
+   * The image a task runs: SageMaker's built-in algorithm images (and the {@code sagebrush/<name>}
+   * aliases) run as the local {@code sagebrush/<name>:1} that {@code algorithms/build-image.sh}
+   * builds; any other image as named.
+   */
+  static String localImage(String image) {
+    return BuiltInImages.algorithmOf(image).map(a -> "sagebrush/" + a + ":1").orElse(image);
+  }
+
   @Override
   public void resolveImage(TaskRun run, ObjectDownloader downloader) {
-    String image = run.task().image();
-    if (image == null || image.isBlank()) {
+    if (run.task().image() == null || run.task().image().isBlank()) {
       throw StageFailure.fatal("ClientError: the task names no training image");
     }
+    String image = localImage(run.task().image());
     try {
       docker.inspectImageCmd(image).exec();
       return;
@@ -242,7 +252,7 @@ public final class DockerRuntime implements ContainerRuntime {
     }
     CreateContainerCmd create =
         docker
-            .createContainerCmd(task.image())
+            .createContainerCmd(localImage(task.image()))
             .withName(network + "-" + name)
             .withHostName(name)
             .withAliases(name)

@@ -1,0 +1,2 @@
+/** Tests of io.sagebrush.algorithms.container. */
+package io.sagebrush.algorithms.container;

@@ -1,0 +1,2 @@
+/** Tests of io.sagebrush.algorithms.data. */
+package io.sagebrush.algorithms.data;

@@ -1,0 +1,2 @@
+/** Tests of io.sagebrush.algorithms.kmeans. */
+package io.sagebrush.algorithms.kmeans;

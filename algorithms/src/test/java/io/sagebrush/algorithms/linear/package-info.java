@@ -1,0 +1,2 @@
+/** Tests of io.sagebrush.algorithms.linear. */
+package io.sagebrush.algorithms.linear;

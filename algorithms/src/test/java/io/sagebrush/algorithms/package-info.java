@@ -1,0 +1,2 @@
+/** Tests of io.sagebrush.algorithms. */
+package io.sagebrush.algorithms;

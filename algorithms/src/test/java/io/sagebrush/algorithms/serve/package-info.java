@@ -1,0 +1,2 @@
+/** Tests of io.sagebrush.algorithms.serve. */
+package io.sagebrush.algorithms.serve;

@@ -1,0 +1,2 @@
+/** Tests of io.sagebrush.algorithms.xgboost. */
+package io.sagebrush.algorithms.xgboost;
