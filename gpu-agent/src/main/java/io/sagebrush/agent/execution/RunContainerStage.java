@@ -4,6 +4,7 @@ import io.sagebrush.agent.runtime.LaunchedHost;
 import io.sagebrush.agent.runtime.LaunchedJob;
 import io.sagebrush.protocol.HostSpec;
 import io.sagebrush.protocol.TaskAssignment;
+import io.sagebrush.protocol.TaskPhase;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,8 @@ final class RunContainerStage implements Stage {
                 context.reporter.log(
                     streams.getOrDefault(host, task.jobName() + "/" + host), line));
     context.launched = job;
+    context.reporter.phase(
+        TaskPhase.RUNNING, "Training image download completed. Training in progress.");
     List<LaunchedHost> hosts = job.hosts();
     Duration grace = Duration.ofSeconds(Math.max(0, task.stopGraceSeconds()));
     String failedHost = null;

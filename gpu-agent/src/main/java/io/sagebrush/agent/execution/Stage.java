@@ -14,4 +14,9 @@ interface Stage {
    *     stage again may help
    */
   void run(TaskContext context);
+
+  /** How many times a retryable failure is tried in all (with exponential backoff up to 30 s). */
+  default int attempts() {
+    return 3;
+  }
 }

@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * A stop order ({@link #requestStop}) or the task's maximum runtime stops it at any point. Stage
- * failures marked retryable are tried up to {@value #ATTEMPTS} times.
+ * failures marked retryable are tried again, with backoff, up to {@link Stage#attempts()} times.
  */
 public final class TaskExecution implements Runnable {
-  static final int ATTEMPTS = 3;
+  private static final long MAX_BACKOFF_MILLIS = 30_000;
   private static final int FAILURE_REASON_LIMIT = 1024;
   private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
 
@@ -157,8 +157,7 @@ public final class TaskExecution implements Runnable {
     if (context.stopRequested()) {
       return stopped("");
     }
-    context.reporter.phase(
-        TaskPhase.RUNNING, "Training image download completed. Training in progress.");
+    // RunContainerStage reports RUNNING once the containers exist
     runStage(new RunContainerStage());
     TaskContext.RunOutcome outcome = context.outcome;
     if (outcome.failedHost() != null) {
@@ -191,13 +190,13 @@ public final class TaskExecution implements Runnable {
         stage.run(context);
         return;
       } catch (StageFailure f) {
-        if (!f.retryable() || attempt >= ATTEMPTS || context.stopRequested()) {
+        if (!f.retryable() || attempt >= stage.attempts() || context.stopRequested()) {
           throw f;
         }
         log.warn(
             "Stage '{}' of task {} failed, retrying: {}", stage.name(), taskId(), f.getMessage());
         try {
-          Thread.sleep(1000L * attempt);
+          Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(attempt - 1, 5)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw f;

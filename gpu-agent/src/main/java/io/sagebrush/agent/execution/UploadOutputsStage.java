@@ -23,6 +23,12 @@ import java.util.stream.Stream;
  * {@link OutputSpec#outputDataUri()}.
  */
 final class UploadOutputsStage implements Stage {
+  /** Uploads ride out an S3 outage of a few minutes (e.g. an embedded-mode server restart). */
+  @Override
+  public int attempts() {
+    return 12;
+  }
+
   @Override
   public String name() {
     return "upload outputs";
@@ -85,6 +91,17 @@ final class UploadOutputsStage implements Stage {
         context.store.uploadDirectory(merged, prefix);
       }
     } catch (ArtifactStoreException e) {
+      if (e.isNotFound()) {
+        // a missing bucket does not come back by waiting
+        throw StageFailure.fatal(
+            "ClientError: could not upload "
+                + what
+                + " artifacts to "
+                + uri
+                + ": "
+                + e.getMessage(),
+            e);
+      }
       throw StageFailure.retryable(
           "ClientError: could not upload " + what + " artifacts to " + uri + ": " + e.getMessage(),
           e);

@@ -10,7 +10,9 @@ import io.sagebrush.protocol.RegistrationResponse;
 import io.sagebrush.scheduler.agent.service.AgentCoordinator;
 import io.sagebrush.scheduler.placement.service.Placer;
 import io.sagebrush.scheduler.support.Fixtures;
+import io.sagebrush.scheduler.support.MutableClock;
 import io.sagebrush.scheduler.support.SchedulerIntegrationTest;
+import io.sagebrush.scheduler.support.SchedulerTestApplication;
 import io.sagebrush.scheduler.trainingjob.service.TrainingJobService;
 import java.time.Duration;
 import java.util.List;
@@ -27,10 +29,12 @@ class AgentLongPollIT {
   @Autowired AgentCoordinator coordinator;
   @Autowired Placer placer;
   @Autowired JdbcTemplate jdbc;
+  @Autowired MutableClock clock;
 
   @BeforeEach
   void cleanDatabase() {
     Fixtures.wipe(jdbc);
+    clock.set(SchedulerTestApplication.T0);
   }
 
   @Test
@@ -86,5 +90,28 @@ class AgentLongPollIT {
     Thread.sleep(300);
     jobs.stop("to-stop");
     assertThat(poll.get(10, TimeUnit.SECONDS).stop()).containsExactly(taskId);
+  }
+
+  @Test
+  void aStopOrderTheAgentHasNotActedOnIsNotSentAgainOnEveryPoll() {
+    String agent = coordinator.register(anAgent("a", 8, 65_536, 0)).agentId();
+    jobs.create(aTrainingJob("slow-to-stop").build());
+    placer.placeQueued();
+    String taskId =
+        coordinator.poll(agent, new PollRequest(List.of()), Duration.ZERO).assign().get(0).taskId();
+    coordinator.report(taskId, Fixtures.event(agent, io.sagebrush.protocol.TaskPhase.RUNNING));
+    jobs.stop("slow-to-stop");
+    PollRequest stillRunning = new PollRequest(List.of(taskId));
+
+    assertThat(coordinator.poll(agent, stillRunning, Duration.ZERO).stop()).containsExactly(taskId);
+    // the container takes its grace period to stop: the next polls are held, not answered at once
+    long start = System.nanoTime();
+    PollResponse held = coordinator.poll(agent, stillRunning, Duration.ofMillis(500));
+    assertThat(held.stop()).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(450));
+    // an order still not acted on goes out again after a while
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(coordinator.poll(agent, stillRunning, Duration.ZERO).stop()).containsExactly(taskId);
   }
 }

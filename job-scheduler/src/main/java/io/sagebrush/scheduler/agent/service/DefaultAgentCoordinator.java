@@ -48,6 +48,10 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultAgentCoordinator.class);
   private static final int MISSING_POLLS_TO_FAIL = 2;
 
+  /** How long an order that the agent has not acted on waits before it is sent again. */
+  static final Duration RESEND_AFTER = Duration.ofSeconds(10);
+
+  private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
   private final TransactionTemplate tx;
   private final AgentStore agents;
   private final TrainingJobStore jobs;
@@ -235,24 +239,45 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
   }
 
   private PollResponse collect(String agentId, List<String> running) {
+    Instant now = clock.instant();
     List<TaskAssignment> assign = new ArrayList<>();
     Set<String> stop = new LinkedHashSet<>();
     for (TrainingTask t : jobs.liveTasksOn(agentId)) {
       if (t.stopRequested()) {
-        stop.add(t.id());
-      } else if (!t.acknowledged()) {
+        if (due("stop:" + t.id(), now)) {
+          stop.add(t.id());
+        }
+      } else if (!t.acknowledged() && due("assign:" + t.id(), now)) {
         assign.add(t.assignment());
       }
     }
     if (!running.isEmpty()) {
       Set<String> wanted = new HashSet<>(jobs.liveTaskIds(running));
       for (String id : running) {
-        if (!wanted.contains(id)) {
+        if (!wanted.contains(id) && due("stop:" + id, now)) {
           stop.add(id);
         }
       }
     }
     return new PollResponse(List.copyOf(assign), List.copyOf(stop));
+  }
+
+  /**
+   * True when an order (an assignment or a stop) should go out now: the first time, and again only
+   * after {@link #RESEND_AFTER} without the agent acting on it. Without this, an agent whose
+   * container takes its grace period to stop would get the same order back on every poll, in a
+   * tight loop, for the whole grace period.
+   */
+  private boolean due(String order, Instant now) {
+    if (lastSent.size() > 10_000) {
+      lastSent.values().removeIf(t -> t.isBefore(now.minus(RESEND_AFTER.multipliedBy(10))));
+    }
+    Instant previous = lastSent.get(order);
+    if (previous != null && now.isBefore(previous.plus(RESEND_AFTER))) {
+      return false;
+    }
+    lastSent.put(order, now);
+    return true;
   }
 
   @Override
