@@ -161,12 +161,19 @@ public final class DockerRuntime implements ContainerRuntime {
     } catch (StageFailure e) {
       throw e;
     } catch (RuntimeException e) {
+      String hint =
+          image.equals(run.task().image())
+              ? ""
+              : " (the built-in algorithm image for "
+                  + run.task().image()
+                  + "; build it on the agent host with algorithms/build-image.sh)";
       throw StageFailure.fatal(
           "ClientError: image "
               + image
-              + " not found on the agent host and it could not be pulled ("
-              + firstLine(e.getMessage())
-              + ")",
+              + " not found on the agent host and it could not be pulled"
+              + hint
+              + ": "
+              + firstLine(e.getMessage()),
           e);
     }
   }
