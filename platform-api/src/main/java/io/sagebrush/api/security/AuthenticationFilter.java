@@ -109,6 +109,18 @@ public final class AuthenticationFilter extends OncePerRequestFilter {
           unauthorized(response, requestId, "Wrong access key or secret key.");
           return;
         }
+        if (crossSiteWrite(request)) {
+          // a browser sends cached Basic credentials with a form another site submits (CSRF)
+          log.warn("{} {} -> 403: cross-site request refused", request.getMethod(), path);
+          errors.write(
+              response,
+              "AccessDeniedException",
+              403,
+              "Cross-site requests that change state are refused; call the API directly"
+                  + " (curl, SDKs) rather than from another web page.",
+              requestId);
+          return;
+        }
       } else if (!awsEdge && (authorization == null || authorization.isBlank())) {
         unauthorized(
             response,
@@ -146,6 +158,34 @@ public final class AuthenticationFilter extends OncePerRequestFilter {
   @Override
   protected boolean shouldNotFilterErrorDispatch() {
     return true;
+  }
+
+  /**
+   * True for a state-changing request a browser made on behalf of another site: its {@code
+   * Sec-Fetch-Site} says so, or its {@code Origin} names a host other than the one addressed.
+   * Command-line clients and SDKs send neither header.
+   */
+  static boolean crossSiteWrite(HttpServletRequest request) {
+    String method = request.getMethod();
+    if ("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method)) {
+      return false;
+    }
+    String fetchSite = request.getHeader("Sec-Fetch-Site");
+    if (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")) {
+      return true;
+    }
+    String origin = request.getHeader("Origin");
+    if (origin == null || origin.isBlank()) {
+      return false;
+    }
+    String host = request.getHeader("Host");
+    try {
+      java.net.URI o = java.net.URI.create(origin.trim());
+      String originHost = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return host == null || !host.equalsIgnoreCase(originHost);
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
   }
 
   private void unauthorized(HttpServletResponse response, String requestId, String message)

@@ -327,12 +327,18 @@ public final class TrainingJobRequestValidator {
     }
   }
 
+  /** 28 days, SageMaker's upper bound for MaxRuntimeInSeconds. */
+  static final long MAX_RUNTIME_SECONDS = 2_419_200;
+
   private static void stopping(Violations v, StoppingCondition s) {
     if (s == null) {
       return;
     }
-    v.range("stoppingCondition.maxRuntimeInSeconds", s.maxRuntimeInSeconds(), 1, Long.MAX_VALUE);
-    v.range("stoppingCondition.maxWaitTimeInSeconds", s.maxWaitTimeInSeconds(), 1, Long.MAX_VALUE);
+    // SageMaker allows at most 28 days
+    v.range(
+        "stoppingCondition.maxRuntimeInSeconds", s.maxRuntimeInSeconds(), 1, MAX_RUNTIME_SECONDS);
+    v.range(
+        "stoppingCondition.maxWaitTimeInSeconds", s.maxWaitTimeInSeconds(), 1, MAX_RUNTIME_SECONDS);
     v.range(
         "stoppingCondition.maxPendingTimeInSeconds", s.maxPendingTimeInSeconds(), 7200, 2419200);
   }

@@ -171,6 +171,16 @@ class TrainingJobRequestValidatorTest {
   }
 
   @Test
+  void aMaxRuntimeBeyondTwentyEightDaysIsRejected() {
+    assertThatThrownBy(
+            () -> validate(r -> r.with("StoppingCondition").put("MaxRuntimeInSeconds", 2_419_201L)))
+        .hasMessageContaining("at 'stoppingCondition.maxRuntimeInSeconds'");
+    assertThatCode(
+            () -> validate(r -> r.with("StoppingCondition").put("MaxRuntimeInSeconds", 2_419_200L)))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void aMaxRuntimeOfZeroIsRejected() {
     assertThatThrownBy(
             () -> validate(r -> r.with("StoppingCondition").put("MaxRuntimeInSeconds", 0)))
