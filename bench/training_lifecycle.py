@@ -150,7 +150,7 @@ def main():
 
     rows = [
         ("start latency (create -> container's first log line)", "start_latency_s"),
-        ("create -> Training reported (container about to start)", "training_reported_s"),
+        ("create -> Training reported (containers started)", "training_reported_s"),
         ("lifecycle (create sent -> Completed seen), client", "lifecycle_client_s"),
         ("lifecycle (CreationTime -> TrainingEndTime), server", "lifecycle_server_s"),
     ]
