@@ -57,16 +57,8 @@ public class AgentApiController {
 
   @PostMapping(AgentProtocol.REGISTER)
   public RegistrationResponse register(@RequestBody AgentRegistration registration) {
-    RegistrationResponse response = coordinator.register(registration);
-    log.info(
-        "Agent {} ({}) registered: {} CPUs, {} MiB, {} GPUs, runtime {}",
-        response.agentId(),
-        registration.name(),
-        registration.cpus(),
-        registration.memoryMb(),
-        registration.gpus() == null ? 0 : registration.gpus().size(),
-        registration.runtime());
-    return response;
+    // the coordinator logs the registration
+    return coordinator.register(registration);
   }
 
   /** Held open up to the configured wait while there is no work. */

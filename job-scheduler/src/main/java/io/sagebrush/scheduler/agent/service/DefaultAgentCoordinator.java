@@ -51,6 +51,9 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
   /** How long an order that the agent has not acted on waits before it is sent again. */
   static final Duration RESEND_AFTER = Duration.ofSeconds(10);
 
+  /** How often a held poll refreshes the agent's heartbeat (well inside the lost-after window). */
+  static final Duration HELD_POLL_HEARTBEAT = Duration.ofSeconds(5);
+
   private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
   private final TransactionTemplate tx;
   private final AgentStore agents;
@@ -148,6 +151,7 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
       return first;
     }
     long deadline = System.nanoTime() + maxWait.toNanos();
+    Instant lastBeat = clock.instant();
     try {
       while (true) {
         long left = deadline - System.nanoTime();
@@ -157,11 +161,19 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
         Duration slice = Duration.ofNanos(Math.min(left, pollRecheck.toNanos()));
         signal.await(seen, slice);
         seen = signal.generation();
-        // Keep the heartbeat fresh while the poll is held, however long the edge lets it wait.
+        // Keep the heartbeat fresh while the poll is held, however long the edge lets it wait,
+        // but write it only every few seconds rather than on every recheck.
+        Instant now = clock.instant();
+        boolean beat = !now.isBefore(lastBeat.plus(HELD_POLL_HEARTBEAT));
+        if (beat) {
+          lastBeat = now;
+        }
         PollResponse next =
             tx.execute(
                 s -> {
-                  agents.heartbeat(agentId, clock.instant());
+                  if (beat) {
+                    agents.heartbeat(agentId, now);
+                  }
                   return collect(agentId, running);
                 });
         if (!isEmpty(next)) {
