@@ -11,6 +11,14 @@ import io.sagebrush.scheduler.leader.LeaderElection;
 import io.sagebrush.scheduler.leader.SchedulerLoops;
 import io.sagebrush.scheduler.logs.adapter.persistence.PostgresLogStore;
 import io.sagebrush.scheduler.logs.service.LogStore;
+import io.sagebrush.scheduler.model.adapter.persistence.EndpointConfigStore;
+import io.sagebrush.scheduler.model.adapter.persistence.ModelStore;
+import io.sagebrush.scheduler.model.service.DefaultEndpointConfigService;
+import io.sagebrush.scheduler.model.service.DefaultModelService;
+import io.sagebrush.scheduler.model.service.EndpointConfigService;
+import io.sagebrush.scheduler.model.service.EndpointConfigTagResolver;
+import io.sagebrush.scheduler.model.service.ModelService;
+import io.sagebrush.scheduler.model.service.ModelTagResolver;
 import io.sagebrush.scheduler.placement.domain.InstanceCatalogue;
 import io.sagebrush.scheduler.placement.domain.InstanceType;
 import io.sagebrush.scheduler.placement.domain.Placement;
@@ -151,6 +159,50 @@ public class SchedulerConfiguration {
   TrainingJobTagResolver trainingJobTagResolver(
       PlatformTransactionManager txManager, TrainingJobStore store) {
     return new TrainingJobTagResolver(tx(txManager), store);
+  }
+
+  @Bean
+  ModelStore modelStore(JdbcTemplate jdbc) {
+    return new ModelStore(jdbc);
+  }
+
+  @Bean
+  ModelTagResolver modelTagResolver(PlatformTransactionManager txManager, ModelStore store) {
+    return new ModelTagResolver(tx(txManager), store);
+  }
+
+  @Bean
+  ModelService modelService(
+      PlatformTransactionManager txManager,
+      ModelStore store,
+      DefaultTagService tags,
+      Arns arns,
+      Clock clock) {
+    return new DefaultModelService(tx(txManager), store, tags, arns, clock);
+  }
+
+  @Bean
+  EndpointConfigStore endpointConfigStore(JdbcTemplate jdbc) {
+    return new EndpointConfigStore(jdbc);
+  }
+
+  @Bean
+  EndpointConfigTagResolver endpointConfigTagResolver(
+      PlatformTransactionManager txManager, EndpointConfigStore store) {
+    return new EndpointConfigTagResolver(tx(txManager), store);
+  }
+
+  @Bean
+  EndpointConfigService endpointConfigService(
+      PlatformTransactionManager txManager,
+      EndpointConfigStore store,
+      ModelStore models,
+      DefaultTagService tags,
+      InstanceCatalogue catalogue,
+      Arns arns,
+      Clock clock) {
+    return new DefaultEndpointConfigService(
+        tx(txManager), store, models, tags, catalogue, arns, clock);
   }
 
   @Bean

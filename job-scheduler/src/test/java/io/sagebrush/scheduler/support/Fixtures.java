@@ -113,6 +113,8 @@ public final class Fixtures {
   public static void wipe(JdbcTemplate jdbc) {
     jdbc.execute(
         "TRUNCATE training_job_metric, training_task, training_job_transition, training_job,"
-            + " sched_agent, log_event, log_stream, log_group, resource_tag RESTART IDENTITY CASCADE");
+            + " sched_agent, log_event, log_stream, log_group, resource_tag, sched_model,"
+            + " sched_endpoint_config"
+            + " RESTART IDENTITY CASCADE");
   }
 }
