@@ -12,9 +12,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Endpoint configs in table sched_endpoint_config; callers hold the transaction. */
 public class EndpointConfigStore {
   private final JdbcTemplate jdbc;
+  private final NamedResourceTable rows;
 
   public EndpointConfigStore(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
+    this.rows = new NamedResourceTable(jdbc, "sched_endpoint_config");
   }
 
   public void insert(EndpointConfig c) {
@@ -39,40 +41,18 @@ public class EndpointConfigStore {
   }
 
   public boolean existsByArn(String arn) {
-    Integer n =
-        jdbc.queryForObject(
-            "SELECT count(*) FROM sched_endpoint_config WHERE arn = ?", Integer.class, arn);
-    return n != null && n > 0;
+    return rows.existsByArn(arn);
   }
 
   /** Deletes the config and its tags; false when there was none. */
   public boolean delete(String name) {
-    List<String> arns =
-        jdbc.queryForList(
-            "DELETE FROM sched_endpoint_config WHERE name_lower = ? RETURNING arn",
-            String.class,
-            name.toLowerCase(Locale.ROOT));
-    for (String arn : arns) {
-      jdbc.update("DELETE FROM resource_tag WHERE resource_arn = ?", arn);
-    }
-    return !arns.isEmpty();
+    return rows.delete(name);
   }
 
   /** One page; see {@link ModelStore#list}. */
   public List<EndpointConfig> list(
       List<String> where, List<Object> params, String orderBy, long offset, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM sched_endpoint_config");
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(String.join(" AND ", where));
-    }
-    sql.append(" ORDER BY ").append(orderBy).append(" OFFSET ? LIMIT ?");
-    Object[] args = new Object[params.size() + 2];
-    for (int i = 0; i < params.size(); i++) {
-      args[i] = params.get(i);
-    }
-    args[params.size()] = offset;
-    args[params.size() + 1] = limit;
-    return jdbc.query(sql.toString(), EndpointConfigStore::row, args);
+    return rows.list(where, params, orderBy, offset, limit, EndpointConfigStore::row);
   }
 
   private static EndpointConfig row(ResultSet rs, int i) throws SQLException {

@@ -12,9 +12,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Models in table sched_model; callers hold the transaction. */
 public class ModelStore {
   private final JdbcTemplate jdbc;
+  private final NamedResourceTable rows;
 
   public ModelStore(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
+    this.rows = new NamedResourceTable(jdbc, "sched_model");
   }
 
   public void insert(Model m) {
@@ -43,22 +45,12 @@ public class ModelStore {
   }
 
   public boolean existsByArn(String arn) {
-    Integer n =
-        jdbc.queryForObject("SELECT count(*) FROM sched_model WHERE arn = ?", Integer.class, arn);
-    return n != null && n > 0;
+    return rows.existsByArn(arn);
   }
 
   /** Deletes the model and its tags; false when there was none. */
   public boolean delete(String name) {
-    List<String> arns =
-        jdbc.queryForList(
-            "DELETE FROM sched_model WHERE name_lower = ? RETURNING arn",
-            String.class,
-            name.toLowerCase(Locale.ROOT));
-    for (String arn : arns) {
-      jdbc.update("DELETE FROM resource_tag WHERE resource_arn = ?", arn);
-    }
-    return !arns.isEmpty();
+    return rows.delete(name);
   }
 
   /**
@@ -69,18 +61,7 @@ public class ModelStore {
    */
   public List<Model> list(
       List<String> where, List<Object> params, String orderBy, long offset, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM sched_model");
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(String.join(" AND ", where));
-    }
-    sql.append(" ORDER BY ").append(orderBy).append(" OFFSET ? LIMIT ?");
-    Object[] args = new Object[params.size() + 2];
-    for (int i = 0; i < params.size(); i++) {
-      args[i] = params.get(i);
-    }
-    args[params.size()] = offset;
-    args[params.size() + 1] = limit;
-    return jdbc.query(sql.toString(), ModelStore::row, args);
+    return rows.list(where, params, orderBy, offset, limit, ModelStore::row);
   }
 
   private static Model row(ResultSet rs, int i) throws SQLException {
