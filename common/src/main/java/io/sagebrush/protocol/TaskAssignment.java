@@ -24,6 +24,7 @@ import java.util.Map;
  * @param inputMode the job's TrainingInputMode
  * @param maxRuntimeSeconds the agent stops the task (as for a stop order) once it ran this long
  * @param stopGraceSeconds seconds between SIGTERM and SIGKILL
+ * @param serving for {@link TaskKind#SERVING}: the model to serve; null for training
  */
 public record TaskAssignment(
     String taskId,
@@ -42,4 +43,46 @@ public record TaskAssignment(
     String instanceType,
     String inputMode,
     long maxRuntimeSeconds,
-    long stopGraceSeconds) {}
+    long stopGraceSeconds,
+    ServingSpec serving) {
+
+  /** A training task (no serving part). */
+  public TaskAssignment(
+      String taskId,
+      TaskKind kind,
+      String jobName,
+      String jobArn,
+      String image,
+      List<String> entrypoint,
+      List<String> arguments,
+      Map<String, String> environment,
+      Map<String, String> hyperParameters,
+      List<ChannelSpec> channels,
+      List<HostSpec> hosts,
+      OutputSpec output,
+      ResourceSpec resources,
+      String instanceType,
+      String inputMode,
+      long maxRuntimeSeconds,
+      long stopGraceSeconds) {
+    this(
+        taskId,
+        kind,
+        jobName,
+        jobArn,
+        image,
+        entrypoint,
+        arguments,
+        environment,
+        hyperParameters,
+        channels,
+        hosts,
+        output,
+        resources,
+        instanceType,
+        inputMode,
+        maxRuntimeSeconds,
+        stopGraceSeconds,
+        null);
+  }
+}

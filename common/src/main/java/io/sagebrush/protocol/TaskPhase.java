@@ -10,6 +10,12 @@ public enum TaskPhase {
   DOWNLOADING,
   /** Containers are running. */
   RUNNING,
+  /**
+   * Serving tasks only: the container answers {@code GET /ping} with 200; {@link
+   * TaskEvent#address()} is the base URL gateways send {@code /invocations} to. Sent again (same
+   * address) only when the agent re-reports after a reconnect.
+   */
+  READY,
   /** Containers ended; outputs are being uploaded. */
   UPLOADING,
   /** Every container exited 0 and outputs are uploaded. Terminal. */
