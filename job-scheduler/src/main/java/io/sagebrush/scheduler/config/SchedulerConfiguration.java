@@ -7,8 +7,18 @@ import io.sagebrush.scheduler.agent.service.AgentCoordinator;
 import io.sagebrush.scheduler.agent.service.AgentLivenessMonitor;
 import io.sagebrush.scheduler.agent.service.AgentSignals;
 import io.sagebrush.scheduler.agent.service.DefaultAgentCoordinator;
+import io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore;
+import io.sagebrush.scheduler.endpoint.domain.FleetDecider;
+import io.sagebrush.scheduler.endpoint.domain.FleetSettings;
+import io.sagebrush.scheduler.endpoint.service.DefaultEndpointService;
+import io.sagebrush.scheduler.endpoint.service.DefaultRoutingTableService;
+import io.sagebrush.scheduler.endpoint.service.EndpointService;
+import io.sagebrush.scheduler.endpoint.service.EndpointTagResolver;
+import io.sagebrush.scheduler.endpoint.service.FleetReconciler;
+import io.sagebrush.scheduler.endpoint.service.RoutingTableService;
 import io.sagebrush.scheduler.leader.LeaderElection;
 import io.sagebrush.scheduler.leader.SchedulerLoops;
+import io.sagebrush.scheduler.leader.Signal;
 import io.sagebrush.scheduler.logs.adapter.persistence.PostgresLogStore;
 import io.sagebrush.scheduler.logs.service.LogStore;
 import io.sagebrush.scheduler.model.adapter.persistence.EndpointConfigStore;
@@ -61,7 +71,8 @@ import org.springframework.transaction.support.TransactionTemplate;
   DeadlineProperties.class,
   AgentProperties.class,
   InstanceTypeProperties.class,
-  LoopProperties.class
+  LoopProperties.class,
+  EndpointProperties.class
 })
 public class SchedulerConfiguration {
 
@@ -226,6 +237,98 @@ public class SchedulerConfiguration {
         tx(txManager), store, agents, tags, catalogue, arns, clock, placer, signals);
   }
 
+  /** Fired after a transaction that changed the routing table commits. */
+  @Bean
+  Signal routingTableChanged() {
+    return new Signal();
+  }
+
+  @Bean
+  EndpointStore endpointStore(JdbcTemplate jdbc, Signal routingTableChanged) {
+    return new EndpointStore(jdbc, routingTableChanged);
+  }
+
+  @Bean
+  FleetDecider fleetDecider(EndpointProperties p) {
+    return new FleetDecider(
+        new FleetSettings(
+            p.drainDelay(),
+            p.stopGrace().plus(p.stopMargin()),
+            p.startupSlack(),
+            p.placementTimeout(),
+            p.updateTimeout(),
+            p.deleteTimeout()));
+  }
+
+  @Bean
+  FleetReconciler fleetReconciler(
+      PlatformTransactionManager txManager,
+      EndpointStore store,
+      TrainingJobStore jobs,
+      AgentStore agents,
+      LogStore logs,
+      InstanceCatalogue catalogue,
+      Placement placement,
+      FleetDecider decider,
+      Arns arns,
+      Clock clock,
+      AgentSignals signals,
+      EndpointProperties p) {
+    return new FleetReconciler(
+        tx(txManager),
+        store,
+        jobs,
+        agents,
+        logs,
+        catalogue,
+        placement,
+        decider,
+        arns,
+        clock,
+        signals,
+        p.stopGrace());
+  }
+
+  @Bean
+  EndpointService endpointService(
+      PlatformTransactionManager txManager,
+      EndpointStore store,
+      EndpointConfigStore configs,
+      ModelStore models,
+      DefaultTagService tags,
+      Arns arns,
+      Clock clock,
+      FleetReconciler reconciler,
+      EndpointProperties p) {
+    return new DefaultEndpointService(
+        tx(txManager),
+        store,
+        configs,
+        models,
+        tags,
+        arns,
+        clock,
+        reconciler,
+        (int) p.defaultStartupTimeout().toSeconds(),
+        (int) p.defaultDownloadTimeout().toSeconds());
+  }
+
+  @Bean
+  RoutingTableService routingTableService(
+      PlatformTransactionManager txManager,
+      EndpointStore store,
+      Signal routingTableChanged,
+      EndpointProperties p) {
+    return new DefaultRoutingTableService(
+        tx(txManager), store, routingTableChanged, p.routingRecheck());
+  }
+
+  @Bean
+  EndpointTagResolver endpointTagResolver(
+      PlatformTransactionManager txManager, EndpointStore store) {
+    return new EndpointTagResolver(tx(txManager), store);
+  }
+
   @Bean
   AgentCoordinator agentCoordinator(
       PlatformTransactionManager txManager,
@@ -237,7 +340,9 @@ public class SchedulerConfiguration {
       TrainingJobDecider decider,
       Clock clock,
       StorageSettings storage,
-      AgentProperties props) {
+      AgentProperties props,
+      EndpointStore endpoints,
+      FleetReconciler fleets) {
     return new DefaultAgentCoordinator(
         tx(txManager),
         agents,
@@ -250,7 +355,9 @@ public class SchedulerConfiguration {
         storage,
         props.heartbeatInterval(),
         props.pollTimeout(),
-        props.pollRecheck());
+        props.pollRecheck(),
+        endpoints,
+        fleets);
   }
 
   @Bean
@@ -271,8 +378,11 @@ public class SchedulerConfiguration {
       TrainingJobStore jobs,
       Clock clock,
       AgentProperties props,
-      Placer placer) {
-    return new AgentLivenessMonitor(tx(txManager), agents, jobs, clock, props.lostAfter(), placer);
+      Placer placer,
+      EndpointStore endpoints,
+      FleetReconciler fleets) {
+    return new AgentLivenessMonitor(
+        tx(txManager), agents, jobs, clock, props.lostAfter(), placer, endpoints, fleets);
   }
 
   @Bean
@@ -320,7 +430,9 @@ public class SchedulerConfiguration {
       AgentLivenessMonitor liveness,
       PlacementProperties placement,
       DeadlineProperties deadlines,
-      AgentProperties agents) {
+      AgentProperties agents,
+      FleetReconciler fleets,
+      EndpointProperties endpoints) {
     return new SchedulerLoops(
         loops.enabled(),
         leader,
@@ -329,6 +441,8 @@ public class SchedulerConfiguration {
         liveness,
         placement.interval(),
         deadlines.reconcileInterval(),
-        agents.livenessInterval());
+        agents.livenessInterval(),
+        fleets,
+        endpoints.reconcileInterval());
   }
 }

@@ -1,6 +1,7 @@
 package io.sagebrush.scheduler.leader;
 
 import io.sagebrush.scheduler.agent.service.AgentLivenessMonitor;
+import io.sagebrush.scheduler.endpoint.service.FleetReconciler;
 import io.sagebrush.scheduler.placement.service.Placer;
 import io.sagebrush.scheduler.trainingjob.service.DeadlineReconciler;
 import java.time.Duration;
@@ -10,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader-only loops: the placer (woken by nudges, else every placement interval), and on a
- * fixed delay the deadline reconciler and the lost-agent check. Every replica runs the threads;
- * only the one that holds the {@link LeaderElection} lock does the work.
+ * The leader-only loops: the placer (woken by nudges, else every placement interval), the fleet
+ * reconciler (woken by nudges, else every fleet interval), and on a fixed delay the deadline
+ * reconciler and the lost-agent check. Every replica runs the threads; only the one that holds the
+ * {@link LeaderElection} lock does the work.
  */
 public class SchedulerLoops implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerLoops.class);
@@ -25,6 +27,8 @@ public class SchedulerLoops implements AutoCloseable {
   private final Duration placementInterval;
   private final Duration reconcileInterval;
   private final Duration livenessInterval;
+  private final FleetReconciler fleets;
+  private final Duration fleetInterval;
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running;
 
@@ -36,7 +40,11 @@ public class SchedulerLoops implements AutoCloseable {
       AgentLivenessMonitor liveness,
       Duration placementInterval,
       Duration reconcileInterval,
-      Duration livenessInterval) {
+      Duration livenessInterval,
+      FleetReconciler fleets,
+      Duration fleetInterval) {
+    this.fleets = fleets;
+    this.fleetInterval = fleetInterval;
     this.enabled = enabled;
     this.leader = leader;
     this.placer = placer;
@@ -55,6 +63,10 @@ public class SchedulerLoops implements AutoCloseable {
     running = true;
     liveness.startWatching();
     threads.add(loop("sagebrush-placer", this::placeLoop));
+    threads.add(
+        loop(
+            "sagebrush-fleets",
+            () -> nudgedLoop(fleets.trigger(), fleetInterval, fleets::reconcileOnce)));
     threads.add(
         loop(
             "sagebrush-deadlines", () -> fixedDelay(reconcileInterval, reconciler::reconcileOnce)));
@@ -82,6 +94,24 @@ public class SchedulerLoops implements AutoCloseable {
       }
       try {
         trigger.await(seen, placementInterval);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void nudgedLoop(Signal trigger, Duration interval, Runnable body) {
+    while (running) {
+      long seen = trigger.generation();
+      try {
+        if (leader.isLeader()) {
+          body.run();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("Fleet reconcile pass failed: {}", e.toString());
+      }
+      try {
+        trigger.await(seen, interval);
       } catch (InterruptedException e) {
         return;
       }

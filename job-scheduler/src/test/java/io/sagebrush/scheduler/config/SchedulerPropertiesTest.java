@@ -58,6 +58,23 @@ class SchedulerPropertiesTest {
   }
 
   @Test
+  void endpointDefaultsAreTheDocumentedOnesAndOverridesBind() {
+    EndpointProperties e =
+        binder(Map.of()).bindOrCreate("sagebrush.scheduler.endpoints", EndpointProperties.class);
+    assertThat(e.reconcileInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(e.drainDelay()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(e.stopGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(e.defaultStartupTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(e.defaultDownloadTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(e.placementTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(e.routingRecheck()).isEqualTo(Duration.ofSeconds(1));
+    EndpointProperties o =
+        binder(Map.of("sagebrush.scheduler.endpoints.drain-delay", "2s"))
+            .bindOrCreate("sagebrush.scheduler.endpoints", EndpointProperties.class);
+    assertThat(o.drainDelay()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
   void overcommitBelowOneIsRefusedAtStartup() {
     Binder b = binder(Map.of("sagebrush.scheduler.placement.memory-overcommit", "0.5"));
     assertThatThrownBy(

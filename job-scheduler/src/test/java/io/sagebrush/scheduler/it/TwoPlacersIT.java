@@ -9,6 +9,7 @@ import io.sagebrush.scheduler.agent.adapter.persistence.AgentStore;
 import io.sagebrush.scheduler.agent.service.AgentCoordinator;
 import io.sagebrush.scheduler.agent.service.AgentLivenessMonitor;
 import io.sagebrush.scheduler.agent.service.AgentSignals;
+import io.sagebrush.scheduler.endpoint.service.FleetReconciler;
 import io.sagebrush.scheduler.leader.LeaderElection;
 import io.sagebrush.scheduler.leader.SchedulerLoops;
 import io.sagebrush.scheduler.logs.service.LogStore;
@@ -117,6 +118,7 @@ class TwoPlacersIT {
 
   @Autowired DeadlineReconciler reconciler;
   @Autowired AgentLivenessMonitor liveness;
+  @Autowired FleetReconciler fleets;
 
   @Test
   void onlyTheLeadersLoopPlacesQueuedJobsOnItsOwn() throws Exception {
@@ -134,6 +136,8 @@ class TwoPlacersIT {
               liveness,
               Duration.ofMillis(50),
               Duration.ofSeconds(60),
+              Duration.ofSeconds(60),
+              fleets,
               Duration.ofSeconds(60));
       follower.start();
       jobs.create(aTrainingJob("looped").build());
@@ -150,6 +154,8 @@ class TwoPlacersIT {
               liveness,
               Duration.ofMillis(50),
               Duration.ofSeconds(60),
+              Duration.ofSeconds(60),
+              fleets,
               Duration.ofSeconds(60));
       leader.start();
       long deadline = System.currentTimeMillis() + 10_000;

@@ -114,7 +114,7 @@ public final class Fixtures {
     jdbc.execute(
         "TRUNCATE training_job_metric, training_task, training_job_transition, training_job,"
             + " sched_agent, log_event, log_stream, log_group, resource_tag, sched_model,"
-            + " sched_endpoint_config"
+            + " sched_endpoint_config, sched_serving_replica, sched_endpoint_fleet, sched_endpoint"
             + " RESTART IDENTITY CASCADE");
   }
 }

@@ -2,6 +2,9 @@ package io.sagebrush.scheduler.agent.service;
 
 import io.sagebrush.scheduler.agent.adapter.persistence.AgentStore;
 import io.sagebrush.scheduler.agent.domain.RegisteredAgent;
+import io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore;
+import io.sagebrush.scheduler.endpoint.domain.ServingTask;
+import io.sagebrush.scheduler.endpoint.service.FleetReconciler;
 import io.sagebrush.scheduler.placement.service.Placer;
 import io.sagebrush.scheduler.trainingjob.adapter.persistence.CasRetry;
 import io.sagebrush.scheduler.trainingjob.adapter.persistence.TrainingJobStore;
@@ -16,9 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Declares agents lost after a silence and fails their live jobs with a reason that says so. Run by
- * the leader on a fixed delay. Marking lost is compare-and-set on the last heartbeat, so a poll
- * that arrives meanwhile wins.
+ * Declares agents lost after a silence and fails their live jobs (and serving replicas, which the
+ * fleet reconciler then replaces on other agents) with a reason that says so. Run by the leader on
+ * a fixed delay. Marking lost is compare-and-set on the last heartbeat, so a poll that arrives
+ * meanwhile wins.
  *
  * <p>After {@link #startWatching()} (called when the scheduler loops start, i.e. after a
  * control-plane restart) silence is only counted from that moment, so agents that kept running
@@ -34,6 +38,8 @@ public class AgentLivenessMonitor {
   private final Clock clock;
   private final Duration lostAfter;
   private final Placer placer;
+  private final EndpointStore endpoints;
+  private final FleetReconciler fleets;
   private Instant watchingSince;
 
   public AgentLivenessMonitor(
@@ -42,7 +48,11 @@ public class AgentLivenessMonitor {
       TrainingJobStore jobs,
       Clock clock,
       Duration lostAfter,
-      Placer placer) {
+      Placer placer,
+      EndpointStore endpoints,
+      FleetReconciler fleets) {
+    this.endpoints = endpoints;
+    this.fleets = fleets;
     this.tx = tx;
     this.agents = agents;
     this.jobs = jobs;
@@ -74,6 +84,7 @@ public class AgentLivenessMonitor {
       if (declared) {
         lost++;
         placer.nudge();
+        fleets.nudge();
       }
     }
     return lost;
@@ -93,6 +104,10 @@ public class AgentLivenessMonitor {
         jobs.save(job);
       }
       jobs.endTask(t.id());
+    }
+    // Its serving replicas fail; the fleet reconciler replaces them elsewhere.
+    for (ServingTask t : endpoints.liveTasksOn(a.id())) {
+      fleets.failLost(t, reason);
     }
     return true;
   }

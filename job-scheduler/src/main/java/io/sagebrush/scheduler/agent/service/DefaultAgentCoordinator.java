@@ -13,6 +13,9 @@ import io.sagebrush.protocol.TaskAssignment;
 import io.sagebrush.protocol.TaskEvent;
 import io.sagebrush.scheduler.agent.adapter.persistence.AgentStore;
 import io.sagebrush.scheduler.agent.domain.RegisteredAgent;
+import io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore;
+import io.sagebrush.scheduler.endpoint.domain.ServingTask;
+import io.sagebrush.scheduler.endpoint.service.FleetReconciler;
 import io.sagebrush.scheduler.leader.Signal;
 import io.sagebrush.scheduler.logs.service.LogStore;
 import io.sagebrush.scheduler.placement.service.Placer;
@@ -33,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +46,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The control plane's side of the agent protocol. Agents only report; every status change goes
- * through the {@link TrainingJobDecider} and the job's intentions, written compare-and-set.
+ * through the {@link TrainingJobDecider} and the job's intentions, written compare-and-set. Serving
+ * tasks (endpoint replicas) travel the same way: their assignments and stop orders go out in polls,
+ * their events go to the {@link FleetReconciler}, their logs to the endpoint's log group.
  */
 public class DefaultAgentCoordinator implements AgentCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultAgentCoordinator.class);
@@ -68,6 +74,8 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
   private final Duration pollTimeout;
   private final Duration pollRecheck;
   private final Map<Long, MetricScraper> scrapers = new ConcurrentHashMap<>();
+  private final EndpointStore endpoints;
+  private final FleetReconciler fleets;
 
   public DefaultAgentCoordinator(
       TransactionTemplate tx,
@@ -81,8 +89,12 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
       StorageSettings storage,
       Duration heartbeatInterval,
       Duration pollTimeout,
-      Duration pollRecheck) {
+      Duration pollRecheck,
+      EndpointStore endpoints,
+      FleetReconciler fleets) {
     this.tx = tx;
+    this.endpoints = endpoints;
+    this.fleets = fleets;
     this.agents = agents;
     this.jobs = jobs;
     this.logs = logs;
@@ -132,6 +144,7 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
         gpus.size(),
         runtime);
     placer.nudge();
+    fleets.nudge();
     return new RegistrationResponse(
         id, heartbeatInterval.toMillis(), pollTimeout.toMillis(), storage);
   }
@@ -245,6 +258,30 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
       jobs.endTask(t.id());
       placer.nudge();
     }
+    for (ServingTask t : endpoints.liveTasksOn(agent.id())) {
+      if (!t.acknowledged() || !t.createdAt().isBefore(agent.registeredAt())) {
+        continue;
+      }
+      if (listed.contains(t.id())) {
+        endpoints.setMissingPolls(t.id(), 0);
+        continue;
+      }
+      int missing = t.missingPolls() + 1;
+      if (missing < MISSING_POLLS_TO_FAIL) {
+        endpoints.setMissingPolls(t.id(), missing);
+        pending = true;
+        continue;
+      }
+      fleets.failLost(
+          t,
+          "Agent "
+              + agent.name()
+              + " ("
+              + agent.id()
+              + ") restarted and no longer runs the replica "
+              + t.id());
+      placer.nudge();
+    }
     if (!pending) {
       agents.clearRestarted(agent.id());
     }
@@ -263,8 +300,18 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
         assign.add(t.assignment());
       }
     }
+    for (ServingTask t : endpoints.liveTasksOn(agentId)) {
+      if (t.stopRequested()) {
+        if (due("stop:" + t.id(), now)) {
+          stop.add(t.id());
+        }
+      } else if (!t.acknowledged() && due("assign:" + t.id(), now)) {
+        assign.add(t.assignment());
+      }
+    }
     if (!running.isEmpty()) {
       Set<String> wanted = new HashSet<>(jobs.liveTaskIds(running));
+      wanted.addAll(endpoints.wantedTaskIds(running));
       for (String id : running) {
         if (!wanted.contains(id) && due("stop:" + id, now)) {
           stop.add(id);
@@ -294,21 +341,39 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
 
   @Override
   public void report(String taskId, TaskEvent event) {
-    boolean freed =
-        Boolean.TRUE.equals(CasRetry.run(() -> tx.execute(s -> applyEvent(taskId, event))));
-    if (freed) {
+    Outcome outcome = CasRetry.run(() -> tx.execute(s -> applyEvent(taskId, event)));
+    if (outcome.freed()) {
       placer.nudge();
+    }
+    if (outcome.serving()) {
+      fleets.nudge();
     }
   }
 
+  /** What an event did: freed capacity, and whether it was a serving task's. */
+  private record Outcome(boolean freed, boolean serving) {}
+
+  private Outcome applyEvent(String taskId, TaskEvent event) {
+    Optional<TrainingTask> training = jobs.findTask(taskId);
+    if (training.isEmpty()) {
+      ServingTask serving = endpoints.findTask(taskId).orElseThrow(() -> taskNotFound(taskId));
+      if (event.agentId() != null && !event.agentId().equals(serving.agentId())) {
+        LOG.warn(
+            "Ignoring an event for task {} from agent {}, not its agent", taskId, event.agentId());
+        return new Outcome(false, false);
+      }
+      return new Outcome(fleets.applyEvent(serving, event), true);
+    }
+    return new Outcome(applyTrainingEvent(training.get(), event), false);
+  }
+
+  private static SagebrushException taskNotFound(String taskId) {
+    return new SagebrushException(ErrorCode.RESOURCE_NOT_FOUND, "Task " + taskId + " not found");
+  }
+
   /** Returns true when the task ended (capacity freed). */
-  private boolean applyEvent(String taskId, TaskEvent event) {
-    TrainingTask task =
-        jobs.findTask(taskId)
-            .orElseThrow(
-                () ->
-                    new SagebrushException(
-                        ErrorCode.RESOURCE_NOT_FOUND, "Task " + taskId + " not found"));
+  private boolean applyTrainingEvent(TrainingTask task, TaskEvent event) {
+    String taskId = task.id();
     if (event.agentId() != null && !event.agentId().equals(task.agentId())) {
       LOG.warn(
           "Ignoring an event for task {} from agent {}, not its agent", taskId, event.agentId());
@@ -357,12 +422,17 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
     }
     tx.executeWithoutResult(
         s -> {
-          TrainingTask task =
-              jobs.findTask(taskId)
-                  .orElseThrow(
-                      () ->
-                          new SagebrushException(
-                              ErrorCode.RESOURCE_NOT_FOUND, "Task " + taskId + " not found"));
+          TrainingTask task = jobs.findTask(taskId).orElse(null);
+          if (task == null) {
+            ServingTask serving =
+                endpoints.findTask(taskId).orElseThrow(() -> taskNotFound(taskId));
+            String stream =
+                batch.logStream() == null || batch.logStream().isBlank()
+                    ? serving.assignment().hosts().get(0).logStream()
+                    : batch.logStream();
+            logs.append(FleetReconciler.logGroup(serving.endpointName()), stream, batch.lines());
+            return;
+          }
           String stream =
               batch.logStream() == null || batch.logStream().isBlank()
                   ? task.assignment().hosts().get(0).logStream()

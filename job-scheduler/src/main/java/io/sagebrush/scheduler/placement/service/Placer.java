@@ -135,6 +135,8 @@ public class Placer {
       int claimed, int placed, Set<String> wake, Instant lastCreation, long lastId) {}
 
   private Batch placeBatch(Cursor cursor) {
+    // Serving replicas are placed on the same agents by the fleet reconciler.
+    jobs.lockCapacity();
     List<RegisteredAgent> live = agents.live();
     Map<String, TrainingJobStore.Usage> usage = jobs.usageByAgent();
     List<AgentCapacity> capacities = new ArrayList<>();

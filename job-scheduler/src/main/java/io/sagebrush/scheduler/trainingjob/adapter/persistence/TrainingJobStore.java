@@ -380,12 +380,17 @@ public class TrainingJobStore {
         (Object) ids.toArray(new String[0]));
   }
 
-  /** Reserved vCPUs, memory and GPU indices per agent, from live tasks. */
+  /**
+   * Reserved vCPUs, memory and GPU indices per agent, from live tasks: training tasks and serving
+   * replicas share the agents' capacity.
+   */
   public Map<String, Usage> usageByAgent() {
     Map<String, Usage> out = new HashMap<>();
     jdbc.query(
-        "SELECT agent_id, sum(cpus), sum(memory_mb), string_agg(gpu_indices, ',') FROM training_task"
-            + " WHERE NOT ended GROUP BY agent_id",
+        "SELECT agent_id, sum(cpus), sum(memory_mb), string_agg(gpu_indices, ',') FROM ("
+            + " SELECT agent_id, cpus, memory_mb, gpu_indices FROM training_task WHERE NOT ended"
+            + " UNION ALL SELECT agent_id, cpus, memory_mb, gpu_indices FROM sched_serving_replica"
+            + " WHERE NOT ended) live GROUP BY agent_id",
         rs -> {
           out.put(
               rs.getString(1),
@@ -393,6 +398,17 @@ public class TrainingJobStore {
         });
     return out;
   }
+
+  /**
+   * Serializes placements (the training placer and the fleet reconciler) until the transaction
+   * ends, so two placers never hand out the same capacity.
+   */
+  public void lockCapacity() {
+    jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> {}, CAPACITY_LOCK);
+  }
+
+  /** Advisory lock key for {@link #lockCapacity()}. */
+  public static final long CAPACITY_LOCK = 5424862L;
 
   /** What live tasks reserve on one agent. */
   public record Usage(double cpus, long memoryMb, List<Integer> gpus) {}

@@ -1,0 +1,93 @@
+package io.sagebrush.scheduler.endpoint.domain;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One production variant of one generation of an endpoint: what its replicas run (copied from the
+ * model and endpoint config when the endpoint was created or updated) and how many it wants.
+ *
+ * @param generation 1 at create, +1 for each update that brings up a new fleet
+ * @param currentWeight the weight gateways use (changes at once on
+ *     UpdateEndpointWeightsAndCapacities)
+ * @param waitingSince when the fleet last needed a replica that fit on no agent, null when placed
+ * @param waitingFor what it waits for (the placement message)
+ */
+public record Fleet(
+    int generation,
+    String variantName,
+    String modelName,
+    String image,
+    String modelDataUrl,
+    Map<String, String> environment,
+    String instanceType,
+    int desiredCount,
+    double desiredWeight,
+    double currentWeight,
+    int startupTimeoutSeconds,
+    int downloadTimeoutSeconds,
+    Instant createdAt,
+    Instant waitingSince,
+    String waitingFor) {
+
+  public Fleet {
+    environment = environment == null ? Map.of() : Map.copyOf(environment);
+  }
+
+  /** This fleet in generation {@code g}. */
+  public Fleet inGeneration(int g, Instant now) {
+    return new Fleet(
+        g,
+        variantName,
+        modelName,
+        image,
+        modelDataUrl,
+        environment,
+        instanceType,
+        desiredCount,
+        desiredWeight,
+        currentWeight,
+        startupTimeoutSeconds,
+        downloadTimeoutSeconds,
+        now,
+        null,
+        null);
+  }
+
+  public Fleet withCountAndWeight(int count, double desired, double current) {
+    return new Fleet(
+        generation,
+        variantName,
+        modelName,
+        image,
+        modelDataUrl,
+        environment,
+        instanceType,
+        count,
+        desired,
+        current,
+        startupTimeoutSeconds,
+        downloadTimeoutSeconds,
+        createdAt,
+        waitingSince,
+        waitingFor);
+  }
+
+  /** True when both run the same thing the same way (only counts and weights may differ). */
+  public boolean sameDeploymentAs(Fleet o) {
+    return variantName.equals(o.variantName)
+        && modelName.equals(o.modelName)
+        && image.equals(o.image)
+        && Objects.equals(modelDataUrl, o.modelDataUrl)
+        && environment.equals(o.environment)
+        && instanceType.equals(o.instanceType)
+        && startupTimeoutSeconds == o.startupTimeoutSeconds
+        && downloadTimeoutSeconds == o.downloadTimeoutSeconds;
+  }
+
+  /** How long a replica may take from placement to its first successful ping. */
+  public long startBudgetSeconds() {
+    return (long) startupTimeoutSeconds + downloadTimeoutSeconds;
+  }
+}

@@ -1,0 +1,399 @@
+package io.sagebrush.scheduler.endpoint.service;
+
+import io.sagebrush.common.arn.Arns;
+import io.sagebrush.common.error.SagebrushException;
+import io.sagebrush.scheduler.common.Page;
+import io.sagebrush.scheduler.common.PageToken;
+import io.sagebrush.scheduler.common.SortOrder;
+import io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore;
+import io.sagebrush.scheduler.endpoint.domain.DeploymentPolicy;
+import io.sagebrush.scheduler.endpoint.domain.DesiredWeightAndCapacity;
+import io.sagebrush.scheduler.endpoint.domain.Endpoint;
+import io.sagebrush.scheduler.endpoint.domain.EndpointQuery;
+import io.sagebrush.scheduler.endpoint.domain.EndpointStatus;
+import io.sagebrush.scheduler.endpoint.domain.EndpointUpdate;
+import io.sagebrush.scheduler.endpoint.domain.EndpointView;
+import io.sagebrush.scheduler.endpoint.domain.EndpointViews;
+import io.sagebrush.scheduler.endpoint.domain.Fleet;
+import io.sagebrush.scheduler.model.adapter.persistence.EndpointConfigStore;
+import io.sagebrush.scheduler.model.adapter.persistence.ModelStore;
+import io.sagebrush.scheduler.model.domain.EndpointConfig;
+import io.sagebrush.scheduler.tag.service.DefaultTagService;
+import io.sagebrush.scheduler.trainingjob.adapter.persistence.CasRetry;
+import io.sagebrush.scheduler.trainingjob.domain.Tag;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Endpoints in PostgreSQL. The API writes intentions (create, update, scale, delete) under the
+ * endpoint's row lock; the {@link FleetReconciler} does the rest and is nudged after each.
+ */
+public class DefaultEndpointService implements EndpointService {
+  private final TransactionTemplate tx;
+  private final EndpointStore store;
+  private final EndpointConfigStore configs;
+  private final FleetResolver resolver;
+  private final DefaultTagService tags;
+  private final Arns arns;
+  private final Clock clock;
+  private final FleetReconciler reconciler;
+
+  public DefaultEndpointService(
+      TransactionTemplate tx,
+      EndpointStore store,
+      EndpointConfigStore configs,
+      ModelStore models,
+      DefaultTagService tags,
+      Arns arns,
+      Clock clock,
+      FleetReconciler reconciler,
+      int defaultStartupTimeoutSeconds,
+      int defaultDownloadTimeoutSeconds) {
+    this.tx = tx;
+    this.store = store;
+    this.configs = configs;
+    this.resolver =
+        new FleetResolver(
+            models, arns, defaultStartupTimeoutSeconds, defaultDownloadTimeoutSeconds);
+    this.tags = tags;
+    this.arns = arns;
+    this.clock = clock;
+    this.reconciler = reconciler;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  @Override
+  public String create(String name, String configName, DeploymentPolicy policy, List<Tag> tagList) {
+    String arn = arns.endpoint(name);
+    try {
+      tx.executeWithoutResult(
+          s -> {
+            if (store.findByName(name).isPresent()) {
+              throw duplicate(arn);
+            }
+            EndpointConfig config = config(configName);
+            Instant now = now();
+            List<Fleet> fleets = resolver.resolve(config, 1, now);
+            Endpoint e = Endpoint.creating(name, arn, config.name(), policy, now);
+            long id = store.insert(e);
+            fleets.forEach(f -> store.insertFleet(id, f));
+            tags.putAtCreation(arn, tagList == null ? List.of() : tagList);
+            store.bumpRoutingVersion();
+          });
+    } catch (DataIntegrityViolationException e) {
+      throw duplicate(arn);
+    }
+    reconciler.nudge();
+    return arn;
+  }
+
+  private static SagebrushException duplicate(String arn) {
+    return SagebrushException.validation(
+        "Cannot create already existing endpoint \"" + arn + "\".");
+  }
+
+  private SagebrushException missing(String name) {
+    return SagebrushException.notFound(
+        "Could not find endpoint \"" + arns.endpoint(name == null ? "" : name) + "\".");
+  }
+
+  private EndpointConfig config(String configName) {
+    String n = configName == null ? "" : configName;
+    return configs
+        .findByName(n)
+        .orElseThrow(
+            () ->
+                SagebrushException.validation(
+                    "Could not find endpoint configuration \"" + arns.endpointConfig(n) + "\"."));
+  }
+
+  @Override
+  public EndpointView describe(String name) {
+    return tx.execute(
+        s -> {
+          Endpoint e = store.findByName(name == null ? "" : name).orElseThrow(() -> missing(name));
+          return EndpointViews.of(
+              e,
+              store.fleets(e.id()),
+              store.replicas(e.id(), clock.instant().minus(FleetReconciler.KEEP_ENDED)));
+        });
+  }
+
+  @Override
+  public boolean exists(String name) {
+    return Boolean.TRUE.equals(
+        tx.execute(s -> store.findByName(name == null ? "" : name).isPresent()));
+  }
+
+  /** Views carry no variant summaries: ListEndpoints shows none. */
+  @Override
+  public Page<EndpointView> list(EndpointQuery q) {
+    int limit = q.maxResults() <= 0 ? 10 : q.maxResults();
+    if (limit > 100) {
+      throw SagebrushException.constraint(
+          "maxResults", limit, "Member must have value less than or equal to 100");
+    }
+    String sortBy = q.sortBy() == null ? "CreationTime" : q.sortBy();
+    String column =
+        switch (sortBy) {
+          case "Name" -> "name";
+          case "CreationTime" -> "creation_time";
+          case "Status" -> "status";
+          default ->
+              throw SagebrushException.constraint(
+                  "sortBy",
+                  sortBy,
+                  "Member must satisfy enum value set: [Name, CreationTime, Status]");
+        };
+    SortOrder order = q.sortOrder() == null ? SortOrder.Descending : q.sortOrder();
+    String dir = order == SortOrder.Ascending ? "ASC" : "DESC";
+    List<String> where = new ArrayList<>();
+    List<Object> params = new ArrayList<>();
+    if (q.nameContains() != null && !q.nameContains().isEmpty()) {
+      where.add("strpos(name_lower, ?) > 0");
+      params.add(q.nameContains().toLowerCase(Locale.ROOT));
+    }
+    time(where, params, "creation_time > ?", q.creationTimeAfter());
+    time(where, params, "creation_time < ?", q.creationTimeBefore());
+    time(where, params, "last_modified_time > ?", q.lastModifiedTimeAfter());
+    time(where, params, "last_modified_time < ?", q.lastModifiedTimeBefore());
+    if (q.statusEquals() != null) {
+      where.add("status = ?");
+      params.add(q.statusEquals().name());
+    }
+    String fingerprint = "endpoint|" + where + "|" + params + "|" + column + "|" + dir;
+    OptionalLong offset = PageToken.decode(q.nextToken(), fingerprint);
+    if (offset.isEmpty()) {
+      throw SagebrushException.validation(
+          "The NextToken is not valid for this request (it belongs to another query or is"
+              + " malformed).");
+    }
+    String orderBy = column + " " + dir + ", id " + dir;
+    List<Endpoint> rows =
+        tx.execute(s -> store.list(where, params, orderBy, offset.getAsLong(), limit + 1));
+    String token =
+        rows.size() > limit ? PageToken.encode(offset.getAsLong() + limit, fingerprint) : null;
+    return new Page<>(
+        rows.subList(0, Math.min(limit, rows.size())).stream().map(EndpointViews::summary).toList(),
+        token);
+  }
+
+  private static void time(List<String> where, List<Object> params, String cond, Instant t) {
+    if (t != null) {
+      where.add(cond);
+      params.add(Timestamp.from(t));
+    }
+  }
+
+  /**
+   * 1. Lock the endpoint; only InService accepts an update. 2. Resolve the new config into fleets
+   * (retaining counts and weights of same-named variants when asked). 3. When only counts and
+   * weights differ, change them in place (weights at once, counts through the reconciler); else
+   * start a blue/green or rolling update to a new generation.
+   */
+  @Override
+  public String update(EndpointUpdate u) {
+    String arn =
+        CasRetry.run(
+            () ->
+                tx.execute(
+                    s -> {
+                      Endpoint e = locked(u.endpointName());
+                      if (!e.updatable()) {
+                        throw inProgress(e);
+                      }
+                      EndpointConfig config = config(u.endpointConfigName());
+                      Instant now = now();
+                      List<Fleet> all = store.fleets(e.id());
+                      List<Fleet> current =
+                          all.stream()
+                              .filter(f -> f.generation() == e.currentGeneration())
+                              .toList();
+                      // Never reuse a generation: replicas of a rolled-back one may linger.
+                      int nextGen = store.maxGeneration(e.id()) + 1;
+                      List<Fleet> fresh = resolver.resolve(config, nextGen, now);
+                      if (u.retainAllVariantProperties()) {
+                        fresh = retain(fresh, current, u.excludedRetainedProperties());
+                      }
+                      DeploymentPolicy policy = u.deploymentPolicy();
+                      if (policy == null && u.retainDeploymentConfig()) {
+                        policy = e.updatePolicy();
+                      }
+                      if (sameDeployment(fresh, current)) {
+                        boolean counts = false;
+                        Map<String, Fleet> byName = byName(current);
+                        for (Fleet f : fresh) {
+                          Fleet old = byName.get(f.variantName());
+                          counts |= old.desiredCount() != f.desiredCount();
+                          store.updateFleet(
+                              e.id(),
+                              old.withCountAndWeight(
+                                  f.desiredCount(), f.desiredWeight(), f.currentWeight()));
+                        }
+                        e.updateInPlace(config.name(), policy, counts, now);
+                      } else {
+                        for (Fleet f : fresh) {
+                          store.insertFleet(e.id(), f);
+                        }
+                        e.startUpdate(nextGen, config.name(), policy, now);
+                      }
+                      store.save(e);
+                      store.bumpRoutingVersion();
+                      return e.arn();
+                    }));
+    reconciler.nudge();
+    return arn;
+  }
+
+  private static List<Fleet> retain(List<Fleet> fresh, List<Fleet> current, Set<String> excluded) {
+    Set<String> ex = excluded == null ? Set.of() : excluded;
+    Map<String, Fleet> byName = byName(current);
+    List<Fleet> out = new ArrayList<>();
+    for (Fleet f : fresh) {
+      Fleet old = byName.get(f.variantName());
+      if (old == null) {
+        out.add(f);
+        continue;
+      }
+      int count = ex.contains("DesiredInstanceCount") ? f.desiredCount() : old.desiredCount();
+      double desired = ex.contains("DesiredWeight") ? f.desiredWeight() : old.desiredWeight();
+      double currentWeight = ex.contains("DesiredWeight") ? f.currentWeight() : old.currentWeight();
+      out.add(f.withCountAndWeight(count, desired, currentWeight));
+    }
+    return out;
+  }
+
+  private static boolean sameDeployment(List<Fleet> fresh, List<Fleet> current) {
+    if (fresh.size() != current.size()) {
+      return false;
+    }
+    Map<String, Fleet> byName = byName(current);
+    return fresh.stream()
+        .allMatch(
+            f ->
+                byName.containsKey(f.variantName())
+                    && f.sameDeploymentAs(byName.get(f.variantName())));
+  }
+
+  private static Map<String, Fleet> byName(List<Fleet> fleets) {
+    return fleets.stream().collect(Collectors.toMap(Fleet::variantName, Function.identity()));
+  }
+
+  private SagebrushException inProgress(Endpoint e) {
+    return SagebrushException.validation("Cannot update in-progress endpoint \"" + e.arn() + "\".");
+  }
+
+  private Endpoint locked(String name) {
+    return store.lockByName(name == null ? "" : name).orElseThrow(() -> missing(name));
+  }
+
+  @Override
+  public String updateWeightsAndCapacities(String name, List<DesiredWeightAndCapacity> desired) {
+    String arn =
+        CasRetry.run(
+            () ->
+                tx.execute(
+                    s -> {
+                      Endpoint e = locked(name);
+                      if (!e.updatable()) {
+                        throw inProgress(e);
+                      }
+                      Map<String, Fleet> current =
+                          byName(
+                              store.fleets(e.id()).stream()
+                                  .filter(f -> f.generation() == e.currentGeneration())
+                                  .toList());
+                      Set<String> unknown = new LinkedHashSet<>();
+                      for (DesiredWeightAndCapacity d : desired) {
+                        if (!current.containsKey(d.variantName())) {
+                          unknown.add(d.variantName());
+                        }
+                      }
+                      if (!unknown.isEmpty()) {
+                        throw SagebrushException.validation(
+                            "The variant name(s) ["
+                                + String.join(", ", unknown)
+                                + "] is/are not present in the endpoint \""
+                                + e.arn()
+                                + "\".");
+                      }
+                      Instant now = now();
+                      boolean counts = false;
+                      for (DesiredWeightAndCapacity d : desired) {
+                        Fleet f = current.get(d.variantName());
+                        int count =
+                            d.desiredInstanceCount() == null
+                                ? f.desiredCount()
+                                : d.desiredInstanceCount();
+                        double weight =
+                            d.desiredWeight() == null ? f.desiredWeight() : d.desiredWeight();
+                        counts |= count != f.desiredCount();
+                        // A fresh capacity request gets a fresh placement deadline.
+                        Fleet changed =
+                            new Fleet(
+                                f.generation(),
+                                f.variantName(),
+                                f.modelName(),
+                                f.image(),
+                                f.modelDataUrl(),
+                                f.environment(),
+                                f.instanceType(),
+                                count,
+                                weight,
+                                weight,
+                                f.startupTimeoutSeconds(),
+                                f.downloadTimeoutSeconds(),
+                                f.createdAt(),
+                                null,
+                                null);
+                        if (!Objects.equals(changed, f)) {
+                          store.updateFleet(e.id(), changed);
+                        }
+                      }
+                      if (counts) {
+                        e.scale(now);
+                      } else {
+                        e.touch(now);
+                      }
+                      store.save(e);
+                      store.bumpRoutingVersion();
+                      return e.arn();
+                    }));
+    reconciler.nudge();
+    return arn;
+  }
+
+  @Override
+  public void delete(String name) {
+    CasRetry.run(
+        () ->
+            tx.execute(
+                s -> {
+                  Endpoint e = locked(name);
+                  if (e.status() != EndpointStatus.DELETING) {
+                    e.markDeleting(now());
+                    store.save(e);
+                    store.bumpRoutingVersion();
+                  }
+                  return null;
+                }));
+    reconciler.nudge();
+  }
+}
