@@ -20,15 +20,16 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -jar sagebrush-algorithms.jar train|serve [--algorithm xgboost|linear-learner|kmeans]
- *     [--base-dir DIR] [--port N]
+ *     [--base-dir DIR] [--port N] [--host ADDR]
  * </pre>
  *
  * <p>The algorithm comes from {@code --algorithm}, else {@code $SAGEBRUSH_ALGORITHM}; {@code serve}
  * can also tell it from the model files. The base directory ({@code --base-dir}, else {@code
  * $SAGEBRUSH_OPT_ML}, else {@code /opt/ml}) stands for {@code /opt/ml}. {@code serve} listens on
- * {@code --port}, else {@code $SAGEMAKER_BIND_TO_PORT}, else 8080. A failed training writes {@code
- * output/failure} ({@code ClientError: ...} for a user's mistake, exit 1; {@code AlgorithmError:
- * ...} otherwise, exit 2).
+ * {@code --port}, else {@code $SAGEMAKER_BIND_TO_PORT}, else 8080, on {@code --host} (default
+ * {@code 0.0.0.0}; the agent's process runtime passes its bind address). A failed training writes
+ * {@code output/failure} ({@code ClientError: ...} for a user's mistake, exit 1; {@code
+ * AlgorithmError: ...} otherwise, exit 2).
  */
 public final class AlgorithmMain {
   private AlgorithmMain() {}
@@ -48,12 +49,14 @@ public final class AlgorithmMain {
     String algorithm = env.get("SAGEBRUSH_ALGORITHM");
     String baseDir = env.get("SAGEBRUSH_OPT_ML");
     String port = env.get("SAGEMAKER_BIND_TO_PORT");
+    String host = "0.0.0.0";
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--algorithm" -> algorithm = value(args, ++i, a);
         case "--base-dir" -> baseDir = value(args, ++i, a);
         case "--port" -> port = value(args, ++i, a);
+        case "--host" -> host = value(args, ++i, a);
         default -> {
           if (a.startsWith("--")) {
             System.err.println("unknown option " + a);
@@ -69,7 +72,7 @@ public final class AlgorithmMain {
       return train(optMl, algorithm, out);
     }
     if ("serve".equals(mode)) {
-      return serve(optMl, algorithm, port, env, out);
+      return serve(optMl, algorithm, host, port, env, out);
     }
     return usage();
   }
@@ -84,7 +87,8 @@ public final class AlgorithmMain {
   private static int usage() {
     System.err.println(
         "usage: java -jar sagebrush-algorithms.jar train|serve"
-            + " [--algorithm xgboost|linear-learner|kmeans] [--base-dir DIR] [--port N]");
+            + " [--algorithm xgboost|linear-learner|kmeans] [--base-dir DIR] [--port N]"
+            + " [--host ADDR]");
     return 64;
   }
 
@@ -128,7 +132,12 @@ public final class AlgorithmMain {
   }
 
   static int serve(
-      OptMl optMl, String algorithmName, String port, Map<String, String> env, PrintStream out) {
+      OptMl optMl,
+      String algorithmName,
+      String host,
+      String port,
+      Map<String, String> env,
+      PrintStream out) {
     try {
       Path modelDir = optMl.modelDir();
       Algorithm algorithm =
@@ -137,7 +146,7 @@ public final class AlgorithmMain {
               : Algorithms.byName(algorithmName);
       Predictor predictor = algorithm.load(modelDir);
       int p = port == null || port.isBlank() ? 8080 : Integer.parseInt(port.trim());
-      InferenceServer server = new InferenceServer(predictor, "0.0.0.0", p, env);
+      InferenceServer server = new InferenceServer(predictor, host, p, env);
       out.println(
           "Sagebrush " + algorithm.name() + ": serving " + modelDir + " on port " + server.port());
       out.flush();

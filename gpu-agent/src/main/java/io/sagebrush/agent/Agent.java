@@ -6,6 +6,9 @@ import io.sagebrush.agent.controlplane.Backoff;
 import io.sagebrush.agent.controlplane.ControlPlaneClient;
 import io.sagebrush.agent.controlplane.ControlPlaneException;
 import io.sagebrush.agent.controlplane.TaskOutbox;
+import io.sagebrush.agent.execution.Execution;
+import io.sagebrush.agent.execution.ServingExecution;
+import io.sagebrush.agent.execution.ServingSettings;
 import io.sagebrush.agent.execution.TaskExecution;
 import io.sagebrush.agent.runtime.ContainerRuntime;
 import io.sagebrush.agent.runtime.adapter.docker.DockerRuntime;
@@ -18,6 +21,7 @@ import io.sagebrush.protocol.RegistrationResponse;
 import io.sagebrush.protocol.StorageSettings;
 import io.sagebrush.protocol.TaskAssignment;
 import io.sagebrush.protocol.TaskEvent;
+import io.sagebrush.protocol.TaskKind;
 import io.sagebrush.protocol.TaskPhase;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *   <li>The poll loop sends the ids of tasks it still runs (or whose end is not yet delivered). A
  *       404 means the control plane forgot the agent: it registers again with the same id. Network
  *       errors back off and retry forever; running tasks carry on meanwhile.
- *   <li>Each assigned task runs as a {@link TaskExecution}; its events and logs go through a {@link
- *       TaskOutbox} that retries until they are accepted.
+ *   <li>Each assigned task runs as a {@link TaskExecution} (training) or a {@link ServingExecution}
+ *       (an endpoint replica, which runs until a stop order or its failure); its events and logs go
+ *       through a {@link TaskOutbox} that retries until they are accepted.
  * </ol>
  */
 public final class Agent implements AutoCloseable {
@@ -63,6 +68,7 @@ public final class Agent implements AutoCloseable {
   private final AgentConfig config;
   private final ContainerRuntime runtime;
   private final ControlPlaneClient client;
+  private final ServingSettings servingSettings;
   private final ExecutorService tasksPool = Executors.newCachedThreadPool(threads("task"));
   private final ExecutorService deliveryPool = Executors.newCachedThreadPool(threads("outbox"));
   private final ScheduledExecutorService timer =
@@ -79,7 +85,7 @@ public final class Agent implements AutoCloseable {
   private volatile ArtifactStore store;
   private boolean leftoversRemoved;
 
-  private record RunningTask(TaskExecution execution, TaskOutbox outbox) {}
+  private record RunningTask(Execution execution, TaskOutbox outbox) {}
 
   /** Creates the agent and resolves its runtime ({@code auto} pings the Docker engine). */
   public Agent(AgentConfig config) {
@@ -91,6 +97,7 @@ public final class Agent implements AutoCloseable {
     this.config = config;
     this.runtime = runtime;
     this.client = new ControlPlaneClient(config.controlPlaneUrl(), config.token());
+    this.servingSettings = ServingSettings.of(config.advertiseHost(), config.bindAddress());
     this.agentId = readAgentId(config.agentIdFile());
   }
 
@@ -159,9 +166,7 @@ public final class Agent implements AutoCloseable {
         t.interrupt();
       }
     }
-    tasks.values().stream()
-        .filter(t -> t.execution() != null)
-        .forEach(t -> t.execution().requestStop(false));
+    tasks.values().stream().filter(t -> t.execution() != null).forEach(t -> t.execution().stop());
     tasksPool.shutdown();
     try {
       if (!tasksPool.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -286,6 +291,10 @@ public final class Agent implements AutoCloseable {
       leftoversRemoved = true;
     }
     registered = true;
+    // a control plane that forgot this agent learns again where its replicas serve
+    tasks.values().stream()
+        .filter(t -> t.execution() != null)
+        .forEach(t -> t.execution().reannounce());
     log.info("Registered with {} as agent {}", config.controlPlaneUrl(), id);
   }
 
@@ -316,7 +325,7 @@ public final class Agent implements AutoCloseable {
       RunningTask task = tasks.get(taskId);
       if (task != null && task.execution() != null) {
         log.info("Stop order for task {}", taskId);
-        task.execution().requestStop(false);
+        task.execution().stop();
       }
     }
     pruneFinished();
@@ -344,7 +353,13 @@ public final class Agent implements AutoCloseable {
               finished.put(taskId, Instant.now());
             });
     ArtifactStore s = store;
-    log.info("Accepted task {} (job {}, image {})", taskId, task.jobName(), task.image());
+    boolean serving = task.kind() == TaskKind.SERVING;
+    log.info(
+        "Accepted {} task {} (job {}, image {})",
+        serving ? "serving" : "training",
+        taskId,
+        task.jobName(),
+        task.image());
     outbox.accepted();
     if (s == null) {
       tasks.put(taskId, new RunningTask(null, outbox));
@@ -353,16 +368,26 @@ public final class Agent implements AutoCloseable {
               agentId,
               TaskPhase.FAILED,
               Instant.now(),
-              "Training job failed",
+              serving ? "Serving failed" : "Training job failed",
               null,
               "InternalServerError: the agent has no S3 storage settings",
               false));
       return;
     }
     Path jobDir = config.workDir().resolve("jobs").resolve(safe(taskId));
-    TaskExecution execution =
-        new TaskExecution(
-            agentId, task, jobDir, s, runtime, outbox, timer, config.keepJobDirectories());
+    Execution execution =
+        serving
+            ? new ServingExecution(
+                agentId,
+                task,
+                jobDir,
+                s,
+                runtime,
+                outbox,
+                servingSettings,
+                config.keepJobDirectories())
+            : new TaskExecution(
+                agentId, task, jobDir, s, runtime, outbox, timer, config.keepJobDirectories());
     tasks.put(taskId, new RunningTask(execution, outbox));
     tasksPool.execute(execution);
   }

@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param pythonCommand the interpreter the process runtime runs script-mode jobs with
  * @param keepJobDirectories keep job directories after a task ends (for debugging)
  * @param retryMaxBackoff longest wait between retries while the control plane is unreachable
+ * @param advertiseHost the host name or IP that gateways use to reach this agent's serving
+ *     containers; it becomes the host of every READY address ({@code
+ *     http://<advertiseHost>:<port>})
+ * @param bindAddress the local address serving ports are published on; null = {@code 127.0.0.1}
+ *     when {@code advertiseHost} is a loopback address, else {@code 0.0.0.0}
  */
 public record AgentConfig(
     URI controlPlaneUrl,
@@ -40,11 +45,16 @@ public record AgentConfig(
     String nvidiaSmiCommand,
     String pythonCommand,
     boolean keepJobDirectories,
-    Duration retryMaxBackoff) {
+    Duration retryMaxBackoff,
+    String advertiseHost,
+    String bindAddress) {
 
   public static final String RUNTIME_AUTO = "auto";
   public static final String RUNTIME_DOCKER = "docker";
   public static final String RUNTIME_PROCESS = "process";
+
+  /** The default advertise host and bind address: only this machine reaches serving containers. */
+  public static final String LOOPBACK = "127.0.0.1";
 
   public AgentConfig {
     Objects.requireNonNull(controlPlaneUrl, "controlPlaneUrl");
@@ -68,6 +78,52 @@ public record AgentConfig(
         nvidiaSmiCommand == null || nvidiaSmiCommand.isBlank() ? "nvidia-smi" : nvidiaSmiCommand;
     pythonCommand = pythonCommand == null || pythonCommand.isBlank() ? "python3" : pythonCommand;
     retryMaxBackoff = retryMaxBackoff == null ? Duration.ofSeconds(5) : retryMaxBackoff;
+    advertiseHost =
+        advertiseHost == null || advertiseHost.isBlank() ? LOOPBACK : advertiseHost.trim();
+    bindAddress =
+        bindAddress == null || bindAddress.isBlank()
+            ? (isLoopback(advertiseHost) ? LOOPBACK : "0.0.0.0")
+            : bindAddress.trim();
+  }
+
+  /** The configuration without the serving settings (they take their defaults). */
+  public AgentConfig(
+      URI controlPlaneUrl,
+      String token,
+      Path workDir,
+      String runtime,
+      String name,
+      Integer cpus,
+      Long memoryMb,
+      StorageSettings storageOverride,
+      String dockerHost,
+      String nvidiaSmiCommand,
+      String pythonCommand,
+      boolean keepJobDirectories,
+      Duration retryMaxBackoff) {
+    this(
+        controlPlaneUrl,
+        token,
+        workDir,
+        runtime,
+        name,
+        cpus,
+        memoryMb,
+        storageOverride,
+        dockerHost,
+        nvidiaSmiCommand,
+        pythonCommand,
+        keepJobDirectories,
+        retryMaxBackoff,
+        null,
+        null);
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost")
+        || host.startsWith("127.")
+        || host.equals("::1")
+        || host.equals("[::1]");
   }
 
   /**
@@ -107,7 +163,9 @@ public record AgentConfig(
         nvidiaSmiCommand,
         pythonCommand,
         keepJobDirectories,
-        retryMaxBackoff);
+        retryMaxBackoff,
+        advertiseHost,
+        bindAddress);
   }
 
   /** A copy offering the given capacity (null = detect). */
@@ -125,7 +183,9 @@ public record AgentConfig(
         nvidiaSmiCommand,
         pythonCommand,
         keepJobDirectories,
-        retryMaxBackoff);
+        retryMaxBackoff,
+        advertiseHost,
+        bindAddress);
   }
 
   /** A copy using the given S3 store instead of the control plane's. */
@@ -143,7 +203,9 @@ public record AgentConfig(
         nvidiaSmiCommand,
         pythonCommand,
         keepJobDirectories,
-        retryMaxBackoff);
+        retryMaxBackoff,
+        advertiseHost,
+        bindAddress);
   }
 
   /** A copy with a different nvidia-smi executable. */
@@ -161,7 +223,9 @@ public record AgentConfig(
         command,
         pythonCommand,
         keepJobDirectories,
-        retryMaxBackoff);
+        retryMaxBackoff,
+        advertiseHost,
+        bindAddress);
   }
 
   /** A copy with a different Python interpreter for script mode. */
@@ -179,7 +243,9 @@ public record AgentConfig(
         nvidiaSmiCommand,
         command,
         keepJobDirectories,
-        retryMaxBackoff);
+        retryMaxBackoff,
+        advertiseHost,
+        bindAddress);
   }
 
   /** A copy with a different longest retry backoff. */
@@ -197,7 +263,29 @@ public record AgentConfig(
         nvidiaSmiCommand,
         pythonCommand,
         keepJobDirectories,
-        backoff);
+        backoff,
+        advertiseHost,
+        bindAddress);
+  }
+
+  /** A copy advertising {@code host} for serving containers, publishing them on {@code bind}. */
+  public AgentConfig withServingAddress(String host, String bind) {
+    return new AgentConfig(
+        controlPlaneUrl,
+        token,
+        workDir,
+        runtime,
+        name,
+        cpus,
+        memoryMb,
+        storageOverride,
+        dockerHost,
+        nvidiaSmiCommand,
+        pythonCommand,
+        keepJobDirectories,
+        retryMaxBackoff,
+        host,
+        bind);
   }
 
   /** The file the agent id is persisted in, so that a restarted agent keeps its identity. */
@@ -221,6 +309,10 @@ public record AgentConfig(
    * SAGEBRUSH_NVIDIA_SMI          (default nvidia-smi)
    * SAGEBRUSH_PYTHON              (default python3)
    * SAGEBRUSH_AGENT_KEEP_JOB_DIRS (default false)
+   * SAGEBRUSH_AGENT_ADVERTISE_HOST  host gateways reach serving containers at (default 127.0.0.1;
+   *                               a remote agent must set its reachable name or IP)
+   * SAGEBRUSH_AGENT_BIND_ADDRESS  address serving ports are published on (default 127.0.0.1 for a
+   *                               loopback advertise host, else 0.0.0.0)
    * </pre>
    *
    * @throws IllegalArgumentException naming the variable when a value is malformed
@@ -259,7 +351,9 @@ public record AgentConfig(
         value(env, "SAGEBRUSH_NVIDIA_SMI", null),
         value(env, "SAGEBRUSH_PYTHON", null),
         Boolean.parseBoolean(value(env, "SAGEBRUSH_AGENT_KEEP_JOB_DIRS", "false")),
-        null);
+        null,
+        value(env, "SAGEBRUSH_AGENT_ADVERTISE_HOST", null),
+        value(env, "SAGEBRUSH_AGENT_BIND_ADDRESS", null));
   }
 
   private static String value(Map<String, String> env, String name, String fallback) {

@@ -29,6 +29,8 @@ public final class AgentMain {
     FLAGS.put("--nvidia-smi", "SAGEBRUSH_NVIDIA_SMI");
     FLAGS.put("--python", "SAGEBRUSH_PYTHON");
     FLAGS.put("--keep-job-dirs", "SAGEBRUSH_AGENT_KEEP_JOB_DIRS");
+    FLAGS.put("--advertise-host", "SAGEBRUSH_AGENT_ADVERTISE_HOST");
+    FLAGS.put("--bind-address", "SAGEBRUSH_AGENT_BIND_ADDRESS");
   }
 
   private AgentMain() {}

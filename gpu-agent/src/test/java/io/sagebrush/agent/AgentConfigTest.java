@@ -55,6 +55,24 @@ class AgentConfigTest {
   }
 
   @Test
+  void servingContainersArePublishedOnLoopbackUnlessAnotherHostIsAdvertised() {
+    AgentConfig local = AgentConfig.fromEnvironment(Map.of());
+    assertThat(local.advertiseHost()).isEqualTo("127.0.0.1");
+    assertThat(local.bindAddress()).isEqualTo("127.0.0.1");
+
+    AgentConfig remote =
+        AgentConfig.fromEnvironment(Map.of("SAGEBRUSH_AGENT_ADVERTISE_HOST", "gpu-7.lab"));
+    assertThat(remote.advertiseHost()).isEqualTo("gpu-7.lab");
+    assertThat(remote.bindAddress()).isEqualTo("0.0.0.0");
+
+    AgentConfig pinned =
+        AgentMain.parse(
+            new String[] {"--advertise-host", "10.0.0.5", "--bind-address=10.0.0.5"}, Map.of());
+    assertThat(pinned.advertiseHost()).isEqualTo("10.0.0.5");
+    assertThat(pinned.bindAddress()).isEqualTo("10.0.0.5");
+  }
+
+  @Test
   void malformedNumbersAreRejectedNamingTheVariable() {
     assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("SAGEBRUSH_AGENT_CPUS", "many")))
         .isInstanceOf(IllegalArgumentException.class)

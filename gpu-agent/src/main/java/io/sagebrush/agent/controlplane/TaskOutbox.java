@@ -87,6 +87,13 @@ public final class TaskOutbox implements TaskReporter {
   }
 
   @Override
+  public void ready(String address, String message) {
+    enqueue(
+        new TaskEvent(
+            agentId, TaskPhase.READY, clock.instant(), message, null, null, false, address));
+  }
+
+  @Override
   public void log(String logStream, String line) {
     synchronized (lock) {
       List<LogLine> buffer = buffers.computeIfAbsent(logStream, s -> new ArrayList<>());

@@ -15,6 +15,10 @@ final class TaskContext {
   final TaskReporter reporter;
   private volatile Boolean stopForMaxRuntime;
   volatile LaunchedJob launched;
+
+  /** Serving: the address READY reported, null before. */
+  volatile String readyAddress;
+
   RunOutcome outcome;
 
   TaskContext(TaskRun run, ArtifactStore store, ContainerRuntime runtime, TaskReporter reporter) {

@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
  * A stop order ({@link #requestStop}) or the task's maximum runtime stops it at any point. Stage
  * failures marked retryable are tried again, with backoff, up to {@link Stage#attempts()} times.
  */
-public final class TaskExecution implements Runnable {
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
+public final class TaskExecution implements Execution {
   private static final int FAILURE_REASON_LIMIT = 1024;
   private static final Logger log = LoggerFactory.getLogger(TaskExecution.class);
 
@@ -74,8 +73,14 @@ public final class TaskExecution implements Runnable {
     this.keepWorkspace = keepWorkspace;
   }
 
+  @Override
   public String taskId() {
     return context.task().taskId();
+  }
+
+  @Override
+  public void stop() {
+    requestStop(false);
   }
 
   /**
@@ -185,24 +190,7 @@ public final class TaskExecution implements Runnable {
   }
 
   private void runStage(Stage stage) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        stage.run(context);
-        return;
-      } catch (StageFailure f) {
-        if (!f.retryable() || attempt >= stage.attempts() || context.stopRequested()) {
-          throw f;
-        }
-        log.warn(
-            "Stage '{}' of task {} failed, retrying: {}", stage.name(), taskId(), f.getMessage());
-        try {
-          Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(attempt - 1, 5)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw f;
-        }
-      }
-    }
+    StageRunner.run(stage, context);
   }
 
   private String failureReason(String host, Integer exitCode) {

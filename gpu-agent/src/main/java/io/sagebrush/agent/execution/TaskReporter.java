@@ -11,6 +11,14 @@ public interface TaskReporter {
   /** A non-terminal phase began. */
   void phase(TaskPhase phase, String message);
 
+  /**
+   * Serving tasks: the replica answered {@code GET /ping} with 200 for the first time.
+   *
+   * @param address the replica's base URL as gateways reach it, e.g. {@code http://10.0.0.5:32771}
+   * @param message a short note
+   */
+  void ready(String address, String message);
+
   /** One line of a host's output for the given log stream. */
   void log(String logStream, String line);
 

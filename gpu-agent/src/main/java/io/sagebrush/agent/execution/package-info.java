@@ -1,5 +1,6 @@
 /**
- * Runs one task as ordered stages (resolve image, download inputs, write config, run containers,
- * upload outputs) and reports what it observes; enforces stop orders and the maximum runtime.
+ * Runs one task as ordered stages and reports what it observes: training (resolve image, download
+ * inputs, write config, run containers, upload outputs; stop orders and the maximum runtime) and
+ * serving (resolve image, download the model, serve and health-check until stopped or failed).
  */
 package io.sagebrush.agent.execution;

@@ -18,11 +18,18 @@ public final class RecordingReporter implements TaskReporter {
   private final Map<String, List<String>> logs = new ConcurrentHashMap<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile TaskEvent result;
+  private volatile String address;
   private volatile int finishCalls;
 
   @Override
   public void phase(TaskPhase phase, String message) {
     phases.add(phase);
+  }
+
+  @Override
+  public void ready(String readyAddress, String message) {
+    address = readyAddress;
+    phases.add(TaskPhase.READY);
   }
 
   @Override
@@ -65,6 +72,11 @@ public final class RecordingReporter implements TaskReporter {
       }
       Thread.sleep(20);
     }
+  }
+
+  /** The address READY carried, or null before READY. */
+  public String address() {
+    return address;
   }
 
   public List<TaskPhase> phases() {

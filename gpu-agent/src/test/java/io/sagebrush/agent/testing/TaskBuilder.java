@@ -4,6 +4,7 @@ import io.sagebrush.protocol.ChannelSpec;
 import io.sagebrush.protocol.HostSpec;
 import io.sagebrush.protocol.OutputSpec;
 import io.sagebrush.protocol.ResourceSpec;
+import io.sagebrush.protocol.ServingSpec;
 import io.sagebrush.protocol.TaskAssignment;
 import io.sagebrush.protocol.TaskKind;
 import java.util.ArrayList;
@@ -12,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Builds {@link TaskAssignment}s for tests: {@code aTrainingTask("job").withHosts(2).build()}. */
+/**
+ * Builds {@link TaskAssignment}s for tests: {@code aTrainingTask("job").withHosts(2).build()},
+ * {@code aServingTask("endpoint").withModelData("s3://m/model.tar.gz").build()}.
+ */
 public final class TaskBuilder {
   private final String jobName;
   private String taskId = UUID.randomUUID().toString();
@@ -29,6 +33,7 @@ public final class TaskBuilder {
   private long memoryMb = 256;
   private long maxRuntimeSeconds = 300;
   private long stopGraceSeconds = 5;
+  private ServingSpec serving;
 
   private TaskBuilder(String jobName) {
     this.jobName = jobName;
@@ -36,6 +41,46 @@ public final class TaskBuilder {
 
   public static TaskBuilder aTrainingTask(String jobName) {
     return new TaskBuilder(jobName);
+  }
+
+  /**
+   * A serving task for variant {@code AllTraffic} of the endpoint: the built-in XGBoost image, no
+   * model data, port 8080, 60 s to start.
+   */
+  public static TaskBuilder aServingTask(String endpointName) {
+    TaskBuilder b = new TaskBuilder(endpointName);
+    b.image = "sagebrush/xgboost:1";
+    b.serving =
+        new ServingSpec(endpointName, "AllTraffic", endpointName + "-model", null, 60, 60, 8080);
+    return b;
+  }
+
+  /** The serving task's ModelDataUrl. */
+  public TaskBuilder withModelData(String url) {
+    serving =
+        new ServingSpec(
+            serving.endpointName(),
+            serving.variantName(),
+            serving.modelName(),
+            url,
+            serving.downloadTimeoutSeconds(),
+            serving.startupTimeoutSeconds(),
+            serving.containerPort());
+    return this;
+  }
+
+  /** The serving task's startup health-check budget. */
+  public TaskBuilder withStartupTimeoutSeconds(long seconds) {
+    serving =
+        new ServingSpec(
+            serving.endpointName(),
+            serving.variantName(),
+            serving.modelName(),
+            serving.modelDataUrl(),
+            serving.downloadTimeoutSeconds(),
+            seconds,
+            serving.containerPort());
+    return this;
   }
 
   public TaskBuilder withTaskId(String id) {
@@ -129,6 +174,27 @@ public final class TaskBuilder {
       hostSpecs.add(new HostSpec("algo-" + i, jobName + "/algo-" + i + "-1732600000", List.of()));
     }
     Map<String, String> env = new LinkedHashMap<>(environment);
+    if (serving != null) {
+      return new TaskAssignment(
+          taskId,
+          TaskKind.SERVING,
+          jobName,
+          "arn:aws:sagemaker:us-east-1:000000000000:endpoint/" + jobName,
+          image,
+          entrypoint,
+          arguments,
+          env,
+          Map.of(),
+          List.of(),
+          List.of(new HostSpec("algo-1", serving.variantName() + "/replica-1", List.of())),
+          null,
+          new ResourceSpec(cpus, memoryMb),
+          "ml.m5.large",
+          null,
+          0,
+          stopGraceSeconds,
+          serving);
+    }
     env.putIfAbsent("TRAINING_JOB_NAME", jobName);
     return new TaskAssignment(
         taskId,

@@ -10,10 +10,12 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -24,6 +26,7 @@ import io.sagebrush.agent.runtime.ContainerRuntime;
 import io.sagebrush.agent.runtime.JobWorkspace;
 import io.sagebrush.agent.runtime.LaunchedHost;
 import io.sagebrush.agent.runtime.LaunchedJob;
+import io.sagebrush.agent.runtime.LaunchedServer;
 import io.sagebrush.agent.runtime.LogSink;
 import io.sagebrush.agent.runtime.ObjectDownloader;
 import io.sagebrush.agent.runtime.SageMakerEnvironment;
@@ -33,6 +36,7 @@ import io.sagebrush.agent.runtime.adapter.process.BuiltInImages;
 import io.sagebrush.protocol.HostSpec;
 import io.sagebrush.protocol.TaskAssignment;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * GPU device requests, and labels {@code sagebrush.*}; (3) followed logs; (4) on close, containers
  * and network are removed.
  *
+ * <p>A serving task gets one container on the default bridge network, started with {@code serve},
+ * its port published on the agent's bind address ({@link #serve}).
+ *
  * <p>Bind mounts use the agent's paths: an agent that itself runs in a container must see its work
  * directory at the same path as the Docker host does.
  */
@@ -65,6 +72,7 @@ public final class DockerRuntime implements ContainerRuntime {
   public static final String LABEL_JOB = "sagebrush.job";
   public static final String LABEL_HOST = "sagebrush.host";
   public static final String LABEL_AGENT = "sagebrush.agent-id";
+  public static final String LABEL_KIND = "sagebrush.kind";
 
   private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
   private static final long MIB = 1024L * 1024L;
@@ -129,7 +137,7 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public void resolveImage(TaskRun run, ObjectDownloader downloader) {
     if (run.task().image() == null || run.task().image().isBlank()) {
-      throw StageFailure.fatal("ClientError: the task names no training image");
+      throw StageFailure.fatal("ClientError: the task names no image");
     }
     String image = localImage(run.task().image());
     try {
@@ -232,6 +240,32 @@ public final class DockerRuntime implements ContainerRuntime {
                 new Bind(ws.modelDir(name).toString(), new Volume("/opt/ml/model")),
                 new Bind(ws.outputDir(name).toString(), new Volume("/opt/ml/output")),
                 new Bind(ws.checkpointDir(name).toString(), new Volume("/opt/ml/checkpoints")));
+    limit(hostConfig, task, host);
+    CreateContainerCmd create =
+        docker
+            .createContainerCmd(localImage(task.image()))
+            .withName(network + "-" + name)
+            .withHostName(name)
+            .withAliases(name)
+            .withEnv(envList)
+            .withLabels(labels(run, name))
+            .withHostConfig(hostConfig);
+    List<String> entrypoint = task.entrypoint() == null ? List.of() : task.entrypoint();
+    List<String> arguments = task.arguments() == null ? List.of() : task.arguments();
+    if (!entrypoint.isEmpty()) {
+      create.withEntrypoint(entrypoint).withCmd(arguments);
+    } else if (!arguments.isEmpty()) {
+      create.withCmd(arguments);
+    } else {
+      create.withCmd("train");
+    }
+    String id = create.exec().getId();
+    return new DockerHost(name, id, logs);
+  }
+
+  /** CPU and memory limits (clamped to the engine's host) and the host's GPUs. */
+  private void limit(HostConfig hostConfig, TaskAssignment task, HostSpec host) {
+    Info engine = engineInfo();
     if (task.resources() != null && task.resources().cpus() > 0) {
       double limit = task.resources().cpus();
       if (engine.getNCPU() != null && engine.getNCPU() > 0) {
@@ -257,26 +291,86 @@ public final class DockerRuntime implements ContainerRuntime {
                   .withDeviceIds(ids)
                   .withCapabilities(List.of(List.of("gpu")))));
     }
-    CreateContainerCmd create =
-        docker
-            .createContainerCmd(localImage(task.image()))
-            .withName(network + "-" + name)
-            .withHostName(name)
-            .withAliases(name)
-            .withEnv(envList)
-            .withLabels(labels(run, name))
-            .withHostConfig(hostConfig);
-    List<String> entrypoint = task.entrypoint() == null ? List.of() : task.entrypoint();
-    List<String> arguments = task.arguments() == null ? List.of() : task.arguments();
-    if (!entrypoint.isEmpty()) {
-      create.withEntrypoint(entrypoint).withCmd(arguments);
-    } else if (!arguments.isEmpty()) {
-      create.withCmd(arguments);
-    } else {
-      create.withCmd("train");
+  }
+
+  /**
+   * Starts the serving container: {@code serve} as the command (after the image's entrypoint, or
+   * the task's entrypoint when it has one), the model directory on {@code /opt/ml/model}, the
+   * container port published on {@code bindAddress} at an ephemeral host port, labels as for
+   * training plus {@value #LABEL_KIND}{@code =serving}, on the engine's default bridge network.
+   */
+  @Override
+  public LaunchedServer serve(TaskRun run, String bindAddress, LogSink logs) {
+    TaskAssignment task = run.task();
+    HostSpec host = task.hosts().get(0);
+    int port = task.serving().containerPort() > 0 ? task.serving().containerPort() : 8080;
+    ExposedPort exposed = ExposedPort.tcp(port);
+    Ports ports = new Ports();
+    ports.bind(exposed, Ports.Binding.bindIp(bindAddress));
+    HostConfig hostConfig =
+        HostConfig.newHostConfig()
+            .withPortBindings(ports)
+            .withBinds(
+                new Bind(
+                    run.workspace().modelDir(host.hostName()).toString(),
+                    new Volume("/opt/ml/model")));
+    List<String> env = new ArrayList<>();
+    if (task.environment() != null) {
+      task.environment().forEach((k, v) -> env.add(k + "=" + v));
     }
-    String id = create.exec().getId();
-    return new DockerHost(name, id, logs);
+    env.add("SAGEMAKER_BIND_TO_PORT=" + port);
+    Map<String, String> labels = labels(run, host.hostName());
+    labels.put(LABEL_KIND, "serving");
+    DockerServer server = new DockerServer();
+    try {
+      limit(hostConfig, task, host);
+      CreateContainerCmd create =
+          docker
+              .createContainerCmd(localImage(task.image()))
+              .withName(networkName(task) + "-" + host.hostName())
+              .withEnv(env)
+              .withExposedPorts(exposed)
+              .withLabels(labels)
+              .withHostConfig(hostConfig);
+      List<String> entrypoint = task.entrypoint() == null ? List.of() : task.entrypoint();
+      if (!entrypoint.isEmpty()) {
+        create
+            .withEntrypoint(entrypoint)
+            .withCmd(task.arguments() == null ? List.of() : task.arguments());
+      } else {
+        create.withCmd("serve");
+      }
+      DockerHost container = new DockerHost(host.hostName(), create.exec().getId(), logs);
+      server.hosts.add(container);
+      docker.startContainerCmd(container.containerId).exec();
+      container.followLogs();
+      server.published = new InetSocketAddress(bindAddress, publishedPort(container, exposed));
+      return server;
+    } catch (DockerException | IllegalArgumentException | IllegalStateException e) {
+      server.close();
+      throw StageFailure.fatal(
+          "ClientError: could not start the serving container of image "
+              + task.image()
+              + ": "
+              + firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  /**
+   * The host port the engine picked for {@code exposed}; 0 when the container already ended (the
+   * engine then lists no ports, and the caller learns the exit code from the host).
+   */
+  private int publishedPort(DockerHost container, ExposedPort exposed) {
+    InspectContainerResponse inspect = docker.inspectContainerCmd(container.containerId).exec();
+    Ports.Binding[] bindings = inspect.getNetworkSettings().getPorts().getBindings().get(exposed);
+    if (bindings != null && bindings.length > 0 && bindings[0].getHostPortSpec() != null) {
+      return Integer.parseInt(bindings[0].getHostPortSpec());
+    }
+    if (!Boolean.TRUE.equals(inspect.getState().getRunning())) {
+      return 0;
+    }
+    throw new IllegalStateException("the engine published no host port for " + exposed);
   }
 
   private Info engineInfo() {
@@ -374,9 +468,23 @@ public final class DockerRuntime implements ContainerRuntime {
     return nl < 0 ? m : m.substring(0, nl);
   }
 
-  private final class DockerJob implements LaunchedJob {
+  /** A serving container; it has no network of its own. */
+  private final class DockerServer extends DockerJob implements LaunchedServer {
+    private volatile InetSocketAddress published;
+
+    DockerServer() {
+      super(null);
+    }
+
+    @Override
+    public InetSocketAddress published() {
+      return published;
+    }
+  }
+
+  private class DockerJob implements LaunchedJob {
     private final String network;
-    private final List<DockerHost> hosts = new ArrayList<>();
+    final List<DockerHost> hosts = new ArrayList<>();
     private boolean networkCreated;
     private boolean closed;
 

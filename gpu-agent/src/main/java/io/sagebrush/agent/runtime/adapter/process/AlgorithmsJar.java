@@ -13,10 +13,11 @@ import java.util.Map;
 /**
  * Runs SageMaker's built-in algorithms ({@link BuiltInImages}) from {@code
  * sagebrush-algorithms.jar} with the agent's own Java: {@code java -jar <jar> train --algorithm
- * <name> --base-dir <opt/ml>}. The jar is {@code $SAGEBRUSH_ALGORITHMS_JAR}, else {@code
- * sagebrush-algorithms.jar} beside the agent's jar, else {@code
- * algorithms/target/sagebrush-algorithms.jar} under the working directory or its parent (a source
- * checkout). Registered through {@code META-INF/services}.
+ * <name> --base-dir <opt/ml>}, and serves their models with {@code java -jar <jar> serve
+ * --algorithm <name> --base-dir <opt/ml> --host <address> --port <port>}. The jar is {@code
+ * $SAGEBRUSH_ALGORITHMS_JAR}, else {@code sagebrush-algorithms.jar} beside the agent's jar, else
+ * {@code algorithms/target/sagebrush-algorithms.jar} under the working directory or its parent (a
+ * source checkout). Registered through {@code META-INF/services}.
  */
 public final class AlgorithmsJar implements BuiltInAlgorithm {
   /** The environment variable naming the jar. */
@@ -42,6 +43,17 @@ public final class AlgorithmsJar implements BuiltInAlgorithm {
 
   @Override
   public List<String> command(TaskAssignment task, HostSpec host, Path optMl) {
+    return jarCommand("train", task, optMl);
+  }
+
+  @Override
+  public List<String> serveCommand(TaskAssignment task, Path optMl, String bindAddress, int port) {
+    List<String> command = jarCommand("serve", task, optMl);
+    command.addAll(List.of("--host", bindAddress, "--port", String.valueOf(port)));
+    return command;
+  }
+
+  private List<String> jarCommand(String mode, TaskAssignment task, Path optMl) {
     String algorithm =
         BuiltInImages.algorithmOf(task.image())
             .orElseThrow(
@@ -53,7 +65,7 @@ public final class AlgorithmsJar implements BuiltInAlgorithm {
     command.add(javaCommand());
     command.add("-jar");
     command.add(jar.toString());
-    command.add("train");
+    command.add(mode);
     command.add("--algorithm");
     command.add(algorithm);
     command.add("--base-dir");

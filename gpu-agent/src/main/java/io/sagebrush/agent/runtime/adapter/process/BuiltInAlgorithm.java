@@ -23,4 +23,19 @@ public interface BuiltInAlgorithm {
    * @param optMl the directory that stands for {@code /opt/ml}
    */
   List<String> command(TaskAssignment task, HostSpec host, Path optMl);
+
+  /**
+   * The command line that serves the model in {@code <optMl>/model} over HTTP ({@code GET /ping},
+   * {@code POST /invocations}) on {@code bindAddress:port}.
+   *
+   * @param task the serving task
+   * @param optMl the directory that stands for {@code /opt/ml}
+   * @param bindAddress the address to listen on
+   * @param port the port to listen on
+   * @throws io.sagebrush.agent.runtime.StageFailure when this algorithm cannot serve
+   */
+  default List<String> serveCommand(TaskAssignment task, Path optMl, String bindAddress, int port) {
+    throw io.sagebrush.agent.runtime.StageFailure.fatal(
+        "ClientError: the built-in algorithm for " + task.image() + " cannot serve models");
+  }
 }

@@ -4,6 +4,7 @@ import io.sagebrush.agent.runtime.ContainerRuntime;
 import io.sagebrush.agent.runtime.JobWorkspace;
 import io.sagebrush.agent.runtime.LaunchedHost;
 import io.sagebrush.agent.runtime.LaunchedJob;
+import io.sagebrush.agent.runtime.LaunchedServer;
 import io.sagebrush.agent.runtime.LogSink;
 import io.sagebrush.agent.runtime.ObjectDownloader;
 import io.sagebrush.agent.runtime.SageMakerEnvironment;
@@ -12,16 +13,21 @@ import io.sagebrush.agent.runtime.TaskRun;
 import io.sagebrush.artifacts.archive.TarGz;
 import io.sagebrush.protocol.HostSpec;
 import io.sagebrush.protocol.TaskAssignment;
+import io.sagebrush.protocol.TaskKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -43,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * a local directory) becomes {@code <job dir>/code}, and {@code python3 <program> --<hp> <value>
  * ...} runs there with the non-{@code sagemaker_} hyperparameters (JSON-quoted strings decoded).
  * Built-in algorithms come from {@link BuiltInAlgorithm}s. Stop sends SIGTERM to the process tree;
- * kill destroys it forcibly. GPUs are handed over through {@code CUDA_VISIBLE_DEVICES}.
+ * kill destroys it forcibly. GPUs are handed over through {@code CUDA_VISIBLE_DEVICES}. Serving
+ * runs built-in algorithms only ({@link #serve}).
  */
 public final class ProcessRuntime implements ContainerRuntime {
   static final String PROGRAM = "sagemaker_program";
@@ -77,6 +84,15 @@ public final class ProcessRuntime implements ContainerRuntime {
   @Override
   public void resolveImage(TaskRun run, ObjectDownloader downloader) {
     TaskAssignment task = run.task();
+    if (task.kind() == TaskKind.SERVING) {
+      if (builtIn(task.image()) == null) {
+        throw StageFailure.fatal(
+            "ClientError: The process runtime serves only built-in algorithms; image "
+                + task.image()
+                + " needs the docker runtime");
+      }
+      return;
+    }
     if (task.hosts().size() > 1) {
       throw StageFailure.fatal(
           "ClientError: the process runtime runs one host per job; InstanceCount "
@@ -193,6 +209,54 @@ public final class ProcessRuntime implements ContainerRuntime {
       command = algorithm.command(task, host, optMl);
       cwd = optMl;
     }
+    ProcessHost started = start(command, cwd, env, host, logs);
+    log.info("Started {} (pid {}) for {}", command, started.process.pid(), task.jobName());
+    return new ProcessJob(started);
+  }
+
+  /**
+   * Serves a built-in algorithm's model: {@code java -jar sagebrush-algorithms.jar serve} with the
+   * host's directory as {@code /opt/ml}, listening on {@code bindAddress} at a free port.
+   */
+  @Override
+  public LaunchedServer serve(TaskRun run, String bindAddress, LogSink logs) {
+    TaskAssignment task = run.task();
+    BuiltInAlgorithm algorithm = builtIn(task.image());
+    if (algorithm == null) {
+      throw StageFailure.fatal(
+          "ClientError: The process runtime serves only built-in algorithms; image "
+              + task.image()
+              + " needs the docker runtime");
+    }
+    HostSpec host = task.hosts().get(0);
+    Path optMl = run.workspace().optMl(host.hostName());
+    int port = freePort(bindAddress);
+    Map<String, String> env = new LinkedHashMap<>();
+    if (task.environment() != null) {
+      env.putAll(task.environment());
+    }
+    env.put("SAGEMAKER_BIND_TO_PORT", String.valueOf(port));
+    List<String> command = algorithm.serveCommand(task, optMl, bindAddress, port);
+    ProcessHost started = start(command, optMl, env, host, logs);
+    log.info("Serving with {} (pid {}) for {}", command, started.process.pid(), task.jobName());
+    return new ProcessServer(started, new InetSocketAddress(bindAddress, port));
+  }
+
+  /**
+   * A port nobody listens on right now. Another process may take it before the server binds; the
+   * server then exits and the task fails with its message.
+   */
+  private static int freePort(String bindAddress) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(bindAddress))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw StageFailure.fatal(
+          "InternalServerError: the agent found no free port on " + bindAddress + ": " + e, e);
+    }
+  }
+
+  private ProcessHost start(
+      List<String> command, Path cwd, Map<String, String> env, HostSpec host, LogSink logs) {
     List<Integer> gpus = host.gpuIndices() == null ? List.of() : host.gpuIndices();
     env.put(
         "CUDA_VISIBLE_DEVICES",
@@ -201,15 +265,12 @@ public final class ProcessRuntime implements ContainerRuntime {
     // the agent's own settings (tokens, S3 keys) are not the job's business
     builder.environment().keySet().removeIf(name -> name.startsWith("SAGEBRUSH_"));
     builder.environment().putAll(env);
-    Process process;
     try {
-      process = builder.start();
+      return new ProcessHost(host.hostName(), builder.start(), logs);
     } catch (IOException e) {
       throw StageFailure.fatal(
           "ClientError: could not start " + String.join(" ", command) + ": " + e.getMessage(), e);
     }
-    log.info("Started {} (pid {}) for {}", command, process.pid(), task.jobName());
-    return new ProcessJob(new ProcessHost(host.hostName(), process, logs));
   }
 
   /** The script-mode program, or null when the task is not script mode. */
@@ -269,7 +330,21 @@ public final class ProcessRuntime implements ContainerRuntime {
     return null;
   }
 
-  private static final class ProcessJob implements LaunchedJob {
+  private static final class ProcessServer extends ProcessJob implements LaunchedServer {
+    private final InetSocketAddress published;
+
+    ProcessServer(ProcessHost host, InetSocketAddress published) {
+      super(host);
+      this.published = published;
+    }
+
+    @Override
+    public InetSocketAddress published() {
+      return published;
+    }
+  }
+
+  private static class ProcessJob implements LaunchedJob {
     private final ProcessHost host;
 
     ProcessJob(ProcessHost host) {
