@@ -1,0 +1,246 @@
+package io.sagebrush.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagebrush.api.support.BotocoreModel;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sagemaker.model.CapacitySizeType;
+import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
+import software.amazon.awssdk.services.sagemaker.model.DeploymentConfig;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.EndpointSortKey;
+import software.amazon.awssdk.services.sagemaker.model.EndpointStatus;
+import software.amazon.awssdk.services.sagemaker.model.EndpointSummary;
+import software.amazon.awssdk.services.sagemaker.model.OrderKey;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+import software.amazon.awssdk.services.sagemaker.model.Tag;
+import software.amazon.awssdk.services.sagemaker.model.TrafficRoutingConfigType;
+
+/**
+ * The endpoint operations through the AWS SDK v2 against a server with no agent: endpoints stay
+ * Creating, which is enough for validation, shapes, listing, tags and deletion.
+ */
+class EndpointsApiIT extends EmbeddedServerTestBase {
+  static final BotocoreModel MODEL = BotocoreModel.load("sagemaker");
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String ARN_PREFIX = "arn:aws:sagemaker:us-east-1:000000000000:endpoint/";
+
+  private String config(String prefix) {
+    String model = unique(prefix + "-m");
+    sagemaker.createModel(
+        r ->
+            r.modelName(model)
+                .primaryContainer(
+                    ContainerDefinition.builder()
+                        .image("sagebrush/xgboost")
+                        .modelDataUrl("s3://models/xgb/model.tar.gz")
+                        .build()));
+    String config = unique(prefix + "-c");
+    sagemaker.createEndpointConfig(
+        r ->
+            r.endpointConfigName(config)
+                .productionVariants(
+                    ProductionVariant.builder()
+                        .variantName("AllTraffic")
+                        .modelName(model)
+                        .initialInstanceCount(1)
+                        .instanceType("ml.m5.large")
+                        .build()));
+    return config;
+  }
+
+  private static void validation(ThrowingCallable call, String message) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            SageMakerException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+              assertThat(e.awsErrorDetails().errorMessage()).contains(message);
+            });
+  }
+
+  private static <T> T eventually(Supplier<T> probe, java.util.function.Predicate<T> done) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    while (true) {
+      T value = probe.get();
+      if (done.test(value) || Instant.now().isAfter(deadline)) {
+        return value;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  @Test
+  void anEndpointIsCreatingDescribedListedTaggedAndDeleted() {
+    String config = config("life");
+    String name = unique("ep");
+    String arn =
+        sagemaker
+            .createEndpoint(
+                r ->
+                    r.endpointName(name)
+                        .endpointConfigName(config)
+                        .tags(Tag.builder().key("team").value("search").build()))
+            .endpointArn();
+    assertThat(arn).isEqualTo(ARN_PREFIX + name.toLowerCase());
+
+    DescribeEndpointResponse d = sagemaker.describeEndpoint(r -> r.endpointName(name));
+    assertThat(d.endpointName()).isEqualTo(name);
+    assertThat(d.endpointArn()).isEqualTo(arn);
+    assertThat(d.endpointConfigName()).isEqualTo(config);
+    assertThat(d.endpointStatus()).isEqualTo(EndpointStatus.CREATING);
+    assertThat(d.creationTime()).isNotNull();
+    assertThat(d.lastModifiedTime()).isNotNull();
+
+    List<EndpointSummary> listed =
+        sagemaker
+            .listEndpoints(
+                r ->
+                    r.nameContains(name.substring(3))
+                        .sortBy(EndpointSortKey.NAME)
+                        .sortOrder(OrderKey.ASCENDING))
+            .endpoints();
+    assertThat(listed).extracting(EndpointSummary::endpointName).containsExactly(name);
+    assertThat(
+            sagemaker
+                .listEndpoints(r -> r.statusEquals(EndpointStatus.IN_SERVICE).nameContains(name))
+                .endpoints())
+        .isEmpty();
+    assertThat(sagemaker.listTags(r -> r.resourceArn(arn)).tags())
+        .containsExactly(Tag.builder().key("team").value("search").build());
+
+    validation(
+        () -> sagemaker.createEndpoint(r -> r.endpointName(name).endpointConfigName(config)),
+        "Cannot create already existing endpoint \"" + arn + "\".");
+    validation(
+        () -> sagemaker.updateEndpoint(r -> r.endpointName(name).endpointConfigName(config)),
+        "Cannot update in-progress endpoint \"" + arn + "\".");
+
+    sagemaker.deleteEndpoint(r -> r.endpointName(name));
+    Object gone =
+        eventually(
+            () -> {
+              try {
+                return sagemaker.describeEndpoint(r -> r.endpointName(name)).endpointStatus();
+              } catch (SageMakerException e) {
+                return e;
+              }
+            },
+            v -> v instanceof SageMakerException);
+    assertThat(gone).isInstanceOf(SageMakerException.class);
+    validation(
+        () -> sagemaker.describeEndpoint(r -> r.endpointName(name)),
+        "Could not find endpoint \"" + arn + "\".");
+  }
+
+  @Test
+  void missingEndpointsAndConfigsAreValidationErrorsTheWaitersUnderstand() {
+    String name = unique("nope");
+    String arn = ARN_PREFIX + name.toLowerCase();
+    validation(
+        () -> sagemaker.describeEndpoint(r -> r.endpointName(name)),
+        "Could not find endpoint \"" + arn + "\".");
+    validation(
+        () -> sagemaker.deleteEndpoint(r -> r.endpointName(name)),
+        "Could not find endpoint \"" + arn + "\".");
+    validation(
+        () -> sagemaker.updateEndpoint(r -> r.endpointName(name).endpointConfigName("x")),
+        "Could not find endpoint \"" + arn + "\".");
+    validation(
+        () -> sagemaker.createEndpoint(r -> r.endpointName(name).endpointConfigName("no-config")),
+        "Could not find endpoint configuration");
+  }
+
+  @Test
+  void requestsAreValidatedFieldByField() {
+    validation(
+        () -> sagemaker.createEndpoint(r -> r.endpointName("bad_name").endpointConfigName("c")),
+        "endpointName");
+    validation(
+        () ->
+            sagemaker.createEndpoint(
+                r ->
+                    r.endpointName(unique("dc"))
+                        .endpointConfigName("c")
+                        .deploymentConfig(
+                            DeploymentConfig.builder()
+                                .blueGreenUpdatePolicy(
+                                    b ->
+                                        b.trafficRoutingConfiguration(
+                                            t ->
+                                                t.type(TrafficRoutingConfigType.CANARY)
+                                                    .waitIntervalInSeconds(5)))
+                                .build())),
+        "CanarySize must be specified");
+    validation(
+        () ->
+            sagemaker.createEndpoint(
+                r ->
+                    r.endpointName(unique("dc"))
+                        .endpointConfigName("c")
+                        .deploymentConfig(
+                            DeploymentConfig.builder()
+                                .rollingUpdatePolicy(
+                                    p ->
+                                        p.maximumBatchSize(
+                                                s ->
+                                                    s.type(CapacitySizeType.CAPACITY_PERCENT)
+                                                        .value(150))
+                                            .waitIntervalInSeconds(0))
+                                .build())),
+        "deploymentConfig.rollingUpdatePolicy.maximumBatchSize.value");
+    validation(
+        () ->
+            sagemaker.updateEndpointWeightsAndCapacities(
+                r ->
+                    r.endpointName("x")
+                        .desiredWeightsAndCapacities(d -> d.variantName("a").desiredWeight(-1f))),
+        "desiredWeightsAndCapacities.1.member.desiredWeight");
+  }
+
+  @Test
+  void describeAndListResponsesConformToTheBotocoreModel() throws Exception {
+    String config = config("shape");
+    String name = unique("shape");
+    HttpResponse<String> created =
+        http.awsJson(
+            "sagemaker",
+            "SageMaker.CreateEndpoint",
+            "{\"EndpointName\":\""
+                + name
+                + "\",\"EndpointConfigName\":\""
+                + config
+                + "\",\"DeploymentConfig\":{\"BlueGreenUpdatePolicy\":{\"TrafficRoutingConfiguration\":"
+                + "{\"Type\":\"LINEAR\",\"WaitIntervalInSeconds\":1,\"LinearStepSize\":"
+                + "{\"Type\":\"CAPACITY_PERCENT\",\"Value\":50}}}}}");
+    HttpResponse<String> described =
+        http.awsJson(
+            "sagemaker", "SageMaker.DescribeEndpoint", "{\"EndpointName\":\"" + name + "\"}");
+    HttpResponse<String> listed =
+        http.awsJson("sagemaker", "SageMaker.ListEndpoints", "{\"MaxResults\":5}");
+
+    assertThat(created.statusCode()).isEqualTo(200);
+    assertThat(MODEL.violations("CreateEndpointOutput", JSON.readTree(created.body()))).isEmpty();
+    assertThat(described.statusCode()).isEqualTo(200);
+    assertThat(MODEL.violations("DescribeEndpointOutput", JSON.readTree(described.body())))
+        .isEmpty();
+    assertThat(JSON.readTree(described.body()).at("/LastDeploymentConfig/BlueGreenUpdatePolicy"))
+        .isNotNull();
+    assertThat(MODEL.violations("ListEndpointsOutput", JSON.readTree(listed.body()))).isEmpty();
+    sagemaker.deleteEndpoint(r -> r.endpointName(name));
+  }
+}
