@@ -4,6 +4,8 @@ import io.sagebrush.api.awsjson.AwsErrors;
 import io.sagebrush.api.awsjson.RequestIds;
 import io.sagebrush.api.embedded.ServerCredentials;
 import io.sagebrush.common.error.SagebrushException;
+import io.sagebrush.common.sigv4.SigV4Request;
+import io.sagebrush.common.sigv4.SigV4Verifier;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <ul>
  *   <li>{@code /actuator/health}: open (load balancers).
- *   <li>{@code /agent/v1/**}: {@code Authorization: Bearer <agent token>}, else 401.
+ *   <li>{@code /agent/v1/**} (agents) and {@code /gateway/v1/**} (inference gateways): {@code
+ *       Authorization: Bearer <agent token>}, else 401.
  *   <li>{@code POST /} (SageMaker and Logs): SigV4 only; failures are 403 in the AWS error shape.
  *   <li>everything else (REST, metrics): SigV4 or HTTP Basic with access key and secret key;
  *       without credentials 401 with {@code WWW-Authenticate}.
@@ -35,6 +38,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public final class AuthenticationFilter extends OncePerRequestFilter {
   private static final Logger log = LoggerFactory.getLogger(AuthenticationFilter.class);
   private static final String AGENT_PREFIX = "/agent/v1/";
+  private static final String GATEWAY_PREFIX = "/gateway/v1/";
 
   private final SigV4Verifier verifier;
   private final ServerCredentials credentials;
@@ -60,7 +64,7 @@ public final class AuthenticationFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
-    if (path.startsWith(AGENT_PREFIX)) {
+    if (path.startsWith(AGENT_PREFIX) || path.startsWith(GATEWAY_PREFIX)) {
       if (bearerMatches(request.getHeader("Authorization"))) {
         chain.doFilter(request, response);
       } else {

@@ -3,6 +3,7 @@ package io.sagebrush.api.security;
 import io.sagebrush.api.awsjson.AwsErrors;
 import io.sagebrush.api.config.AuthProperties;
 import io.sagebrush.api.embedded.ServerCredentials;
+import io.sagebrush.common.sigv4.SigV4Verifier;
 import java.time.Clock;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;

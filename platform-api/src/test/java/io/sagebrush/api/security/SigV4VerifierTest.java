@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sagebrush.common.error.ErrorCode;
 import io.sagebrush.common.error.SagebrushException;
+import io.sagebrush.common.sigv4.SigV4Request;
+import io.sagebrush.common.sigv4.SigV4Verifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

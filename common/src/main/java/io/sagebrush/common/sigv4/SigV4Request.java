@@ -1,4 +1,4 @@
-package io.sagebrush.api.security;
+package io.sagebrush.common.sigv4;
 
 import java.util.List;
 import java.util.function.Function;
@@ -9,8 +9,9 @@ import java.util.function.Function;
  * @param method HTTP method
  * @param rawPath the path as received (percent-encoded once)
  * @param rawQuery the query string as received, or null
- * @param headers all values of a header by case-insensitive name (empty list when absent)
- * @param body the body bytes
+ * @param headers all values of a header by case-insensitive name (empty list or null when absent)
+ * @param body the body bytes; may be null when the caller passes the payload hash to {@link
+ *     SigV4Verifier#verify(SigV4Request, String)}
  */
 public record SigV4Request(
     String method,

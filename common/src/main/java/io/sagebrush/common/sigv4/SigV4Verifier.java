@@ -1,4 +1,4 @@
-package io.sagebrush.api.security;
+package io.sagebrush.common.sigv4;
 
 import io.sagebrush.common.error.ErrorCode;
 import io.sagebrush.common.error.SagebrushException;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -26,18 +27,26 @@ import javax.crypto.spec.SecretKeySpec;
  * the access key and that {@code X-Amz-Date} is within the allowed skew; 3. build the canonical
  * request (method, canonical URI, canonical query, signed headers, payload hash from {@code
  * x-amz-content-sha256} or the body's SHA-256); 4. build the string to sign; 5. derive the signing
- * key from the scope and compare signatures in constant time.
+ * key from the scope (cached per date, region and service) and compare signatures in constant time.
+ *
+ * <p>Thread-safe; one instance serves every request.
  */
 public final class SigV4Verifier {
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
   private static final HexFormat HEX = HexFormat.of();
+  private static final int MAX_CACHED_KEYS = 64;
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(() -> newInstance(() -> MessageDigest.getInstance("SHA-256")));
+  private static final ThreadLocal<Mac> HMAC =
+      ThreadLocal.withInitial(() -> newInstance(() -> Mac.getInstance("HmacSHA256")));
 
   private final String accessKey;
   private final String secretKey;
   private final Duration clockSkew;
   private final Clock clock;
+  private final ConcurrentHashMap<String, byte[]> signingKeys = new ConcurrentHashMap<>();
 
   public SigV4Verifier(String accessKey, String secretKey, Duration clockSkew, Clock clock) {
     this.accessKey = accessKey;
@@ -56,13 +65,25 @@ public final class SigV4Verifier {
   public record Scope(String accessKey, String region, String service) {}
 
   /**
-   * Verifies a request.
+   * Verifies a request, hashing its body for the payload hash.
    *
    * @throws SagebrushException MISSING_AUTHENTICATION_TOKEN without an Authorization header;
    *     UNRECOGNIZED_CLIENT for an unknown access key; INVALID_SIGNATURE for anything malformed,
    *     stale or not matching
    */
   public Scope verify(SigV4Request request) {
+    return verify(request, null);
+  }
+
+  /**
+   * Verifies a request whose body the caller has already hashed (an edge that holds the body in
+   * off-heap buffers hashes them in place instead of copying them into an array).
+   *
+   * @param bodySha256Hex lower-case hex SHA-256 of the body, or null to hash {@link
+   *     SigV4Request#body()}
+   * @throws SagebrushException as {@link #verify(SigV4Request)}
+   */
+  public Scope verify(SigV4Request request, String bodySha256Hex) {
     String authorization = request.header("Authorization");
     if (authorization == null || authorization.isBlank()) {
       throw new SagebrushException(
@@ -78,39 +99,31 @@ public final class SigV4Verifier {
       throw invalid(
           "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
     }
-    Instant signedAt;
-    try {
-      signedAt = LocalDateTime.parse(amzDate.trim(), AMZ_DATE).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      throw invalid("Invalid X-Amz-Date: " + amzDate);
-    }
+    amzDate = amzDate.trim();
+    Instant signedAt = parseAmzDate(amzDate);
     Instant now = clock.instant();
     if (Duration.between(signedAt, now).abs().compareTo(clockSkew) > 0) {
       throw invalid(
           "Signature expired: "
-              + amzDate.trim()
+              + amzDate
               + " is now earlier or later than "
               + AMZ_DATE.format(now.atOffset(ZoneOffset.UTC))
               + " by more than the allowed clock skew.");
     }
-    if (!amzDate.trim().startsWith(auth.date)) {
+    if (!amzDate.startsWith(auth.date)) {
       throw invalid("Credential should be scoped to a valid date: " + auth.date);
     }
-    String canonical = canonicalRequest(request, auth.signedHeaders);
+    String canonical = canonicalRequest(request, auth.signedHeaders, bodySha256Hex);
     String scope = auth.date + "/" + auth.region + "/" + auth.service + "/aws4_request";
     String stringToSign =
         ALGORITHM
             + "\n"
-            + amzDate.trim()
+            + amzDate
             + "\n"
             + scope
             + "\n"
             + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
-    byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), auth.date);
-    key = hmac(key, auth.region);
-    key = hmac(key, auth.service);
-    key = hmac(key, "aws4_request");
-    byte[] expected = hmac(key, stringToSign);
+    byte[] expected = hmac(signingKey(auth), stringToSign);
     byte[] given;
     try {
       given = HEX.parseHex(auth.signature);
@@ -126,34 +139,123 @@ public final class SigV4Verifier {
     return new Scope(auth.accessKey, auth.region, auth.service);
   }
 
+  /** Parses {@code yyyyMMdd'T'HHmmss'Z'} (by hand: this runs on every request). */
+  static Instant parseAmzDate(String amzDate) {
+    if (amzDate.length() == 16 && amzDate.charAt(8) == 'T' && amzDate.charAt(15) == 'Z') {
+      int year = digits(amzDate, 0, 4);
+      int month = digits(amzDate, 4, 6);
+      int day = digits(amzDate, 6, 8);
+      int hour = digits(amzDate, 9, 11);
+      int minute = digits(amzDate, 11, 13);
+      int second = digits(amzDate, 13, 15);
+      if (year >= 0 && month >= 1 && day >= 1 && hour >= 0 && minute >= 0 && second >= 0) {
+        try {
+          return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+          // falls through to the error below
+        }
+      }
+    }
+    try {
+      return LocalDateTime.parse(amzDate, AMZ_DATE).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw invalid("Invalid X-Amz-Date: " + amzDate);
+    }
+  }
+
+  private static int digits(String s, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /** The derived key changes once a day per region and service, so it is computed once. */
+  private byte[] signingKey(Parsed auth) {
+    String cacheKey = auth.date + '/' + auth.region + '/' + auth.service;
+    byte[] key = signingKeys.get(cacheKey);
+    if (key == null) {
+      key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), auth.date);
+      key = hmac(key, auth.region);
+      key = hmac(key, auth.service);
+      key = hmac(key, "aws4_request");
+      if (signingKeys.size() >= MAX_CACHED_KEYS) {
+        signingKeys.clear();
+      }
+      signingKeys.put(cacheKey, key);
+    }
+    return key;
+  }
+
   /** The canonical request of SigV4 (visible for tests). */
-  static String canonicalRequest(SigV4Request request, List<String> signedHeaders) {
-    StringBuilder sb = new StringBuilder();
+  public static String canonicalRequest(SigV4Request request, List<String> signedHeaders) {
+    return canonicalRequest(request, signedHeaders, null);
+  }
+
+  private static String canonicalRequest(
+      SigV4Request request, List<String> signedHeaders, String bodySha256Hex) {
+    StringBuilder sb = new StringBuilder(256);
     sb.append(request.method().toUpperCase(Locale.ROOT)).append('\n');
     sb.append(canonicalUri(request.rawPath())).append('\n');
     sb.append(canonicalQuery(request.rawQuery())).append('\n');
     for (String name : signedHeaders) {
       List<String> values = request.headers().apply(name);
-      List<String> trimmed = new ArrayList<>();
+      sb.append(name).append(':');
       if (values != null) {
-        for (String v : values) {
-          trimmed.add(v.trim().replaceAll("\\s+", " "));
+        for (int i = 0; i < values.size(); i++) {
+          if (i > 0) {
+            sb.append(',');
+          }
+          appendTrimmed(sb, values.get(i));
         }
       }
-      sb.append(name).append(':').append(String.join(",", trimmed)).append('\n');
+      sb.append('\n');
     }
     sb.append('\n');
     sb.append(String.join(";", signedHeaders)).append('\n');
-    sb.append(payloadHash(request));
+    sb.append(payloadHash(request, bodySha256Hex));
     return sb.toString();
+  }
+
+  /** Appends a header value trimmed, with each run of whitespace collapsed to one space. */
+  private static void appendTrimmed(StringBuilder sb, String value) {
+    int start = 0;
+    int end = value.length();
+    while (start < end && Character.isWhitespace(value.charAt(start))) {
+      start++;
+    }
+    while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
+      end--;
+    }
+    boolean inSpace = false;
+    for (int i = start; i < end; i++) {
+      char c = value.charAt(i);
+      if (Character.isWhitespace(c)) {
+        if (!inSpace) {
+          sb.append(' ');
+          inSpace = true;
+        }
+      } else {
+        sb.append(c);
+        inSpace = false;
+      }
+    }
   }
 
   /**
    * The payload hash: {@code x-amz-content-sha256} when sent (it must then match the body, unless
    * it declares an unsigned payload), else the body's SHA-256.
    */
-  private static String payloadHash(SigV4Request request) {
-    String actual = hex(sha256(request.body() == null ? new byte[0] : request.body()));
+  private static String payloadHash(SigV4Request request, String bodySha256Hex) {
+    String actual =
+        bodySha256Hex != null
+            ? bodySha256Hex
+            : hex(sha256(request.body() == null ? new byte[0] : request.body()));
     String declared = request.header("x-amz-content-sha256");
     if (declared == null || declared.isBlank()) {
       return actual;
@@ -166,12 +268,12 @@ public final class SigV4Verifier {
   }
 
   /** Non-S3 services encode each path segment once more on top of the request's encoding. */
-  static String canonicalUri(String rawPath) {
+  public static String canonicalUri(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";
     }
     String[] segments = rawPath.split("/", -1);
-    StringBuilder sb = new StringBuilder();
+    StringBuilder sb = new StringBuilder(rawPath.length() + 8);
     for (int i = 0; i < segments.length; i++) {
       if (i > 0) {
         sb.append('/');
@@ -181,7 +283,8 @@ public final class SigV4Verifier {
     return sb.toString();
   }
 
-  static String canonicalQuery(String rawQuery) {
+  /** The canonical query string: pairs decoded, re-encoded and sorted (visible for tests). */
+  public static String canonicalQuery(String rawQuery) {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return "";
     }
@@ -208,17 +311,14 @@ public final class SigV4Verifier {
   }
 
   /** RFC 3986 encoding: everything but unreserved characters. */
-  static String encode(String s) {
+  public static String encode(String s) {
+    if (isUnreserved(s)) {
+      return s;
+    }
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z')
-          || (c >= 'a' && c <= 'z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || c == '.'
-          || c == '~') {
+      if (isUnreserved(c)) {
         sb.append(c);
       } else {
         sb.append('%')
@@ -227,6 +327,25 @@ public final class SigV4Verifier {
       }
     }
     return sb.toString();
+  }
+
+  private static boolean isUnreserved(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (!isUnreserved(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isUnreserved(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_'
+        || c == '.'
+        || c == '~';
   }
 
   private record Parsed(
@@ -280,25 +399,37 @@ public final class SigV4Verifier {
     return new SagebrushException(ErrorCode.INVALID_SIGNATURE, message);
   }
 
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+  /** SHA-256 of the bytes. */
+  public static byte[] sha256(byte[] data) {
+    MessageDigest digest = SHA256.get();
+    digest.reset();
+    return digest.digest(data);
   }
 
   private static byte[] hmac(byte[] key, String data) {
+    Mac mac = HMAC.get();
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+    return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String hex(byte[] bytes) {
+  /** Lower-case hex. */
+  public static String hex(byte[] bytes) {
     return HEX.formatHex(bytes);
+  }
+
+  private interface Factory<T> {
+    T create() throws GeneralSecurityException;
+  }
+
+  private static <T> T newInstance(Factory<T> factory) {
+    try {
+      return factory.create();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,0 +1,187 @@
+package io.sagebrush.gateway.invoke;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: dispatches each request ({@code GET /ping}, {@code POST
+ * /endpoints/{name}/invocations}, anything else is an UnknownOperationException) and writes the
+ * answers in request order (pipelined requests wait their turn). Runs on the connection's event
+ * loop.
+ */
+public final class GatewayHandler extends ChannelInboundHandlerAdapter {
+  static final String REQUEST_ID = "x-amzn-RequestId";
+  static final String ERROR_TYPE = "x-amzn-ErrorType";
+  private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+  private static final String PREFIX = "/endpoints/";
+  private static final String SUFFIX = "/invocations";
+
+  private final GatewayContext gateway;
+  private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+  private ChannelHandlerContext ctx;
+  private boolean busy;
+
+  public GatewayHandler(GatewayContext gateway) {
+    this.gateway = gateway;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (busy) {
+      pending.add(msg);
+      return;
+    }
+    busy = true;
+    dispatch(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    Object msg;
+    while ((msg = pending.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("Client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof OversizedRequest oversized) {
+      respondError(
+          RuntimeError.constraint(
+              "body",
+              "",
+              "Member must have length less than or equal to " + gateway.config().maxBodyBytes()),
+          newRequestId(),
+          oversized.keepAlive());
+      return;
+    }
+    if (!(msg instanceof FullHttpRequest request)) {
+      ReferenceCountUtil.release(msg);
+      done();
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    String requestId = newRequestId();
+    if (request.decoderResult().isFailure()) {
+      request.release();
+      respondError(
+          RuntimeError.validation("Malformed HTTP request: " + request.decoderResult().cause()),
+          requestId,
+          false);
+      return;
+    }
+    String uri = request.uri();
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    if (path.startsWith(PREFIX)
+        && path.endsWith(SUFFIX)
+        && path.length() > PREFIX.length() + SUFFIX.length()
+        && request.method().equals(HttpMethod.POST)) {
+      String endpointName = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
+      new Invocation(
+              gateway,
+              this,
+              request,
+              path,
+              q < 0 ? null : uri.substring(q + 1),
+              endpointName,
+              requestId,
+              keepAlive)
+          .start(ctx);
+      return;
+    }
+    request.release();
+    if (path.equals("/ping")
+        && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
+      FullHttpResponse ok =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+      ok.headers().set(REQUEST_ID, requestId).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      respond(ok, keepAlive);
+      return;
+    }
+    respondError(
+        RuntimeError.unknownOperation(
+            "No operation matches " + request.method() + " " + path + "."),
+        requestId,
+        keepAlive);
+  }
+
+  /** Writes an error answer for the current request. */
+  void respondError(RuntimeError error, String requestId, boolean keepAlive) {
+    ByteBuf body = Unpooled.wrappedBuffer(error.toJson().getBytes(StandardCharsets.UTF_8));
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(error.status()), body);
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        .set(ERROR_TYPE, error.type())
+        .set(REQUEST_ID, requestId);
+    respond(response, keepAlive);
+  }
+
+  /** Writes the answer to the current request and moves on to the next one. */
+  void respond(FullHttpResponse response, boolean keepAlive) {
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ChannelFuture written = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
+      Object msg;
+      while ((msg = pending.poll()) != null) {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+    done();
+  }
+
+  private void done() {
+    busy = false;
+    Object next = pending.poll();
+    if (next != null) {
+      busy = true;
+      dispatch(next);
+    }
+  }
+
+  private static String newRequestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(hi, lo).toString();
+  }
+}

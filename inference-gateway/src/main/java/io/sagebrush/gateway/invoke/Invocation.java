@@ -1,0 +1,557 @@
+package io.sagebrush.gateway.invoke;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sagebrush.common.error.ErrorCode;
+import io.sagebrush.common.error.SagebrushException;
+import io.sagebrush.common.sigv4.SigV4Request;
+import io.sagebrush.common.sigv4.SigV4Verifier;
+import io.sagebrush.gateway.routing.EndpointTarget;
+import io.sagebrush.gateway.routing.Replica;
+import io.sagebrush.gateway.routing.RouteTarget;
+import io.sagebrush.gateway.upstream.UpstreamConnection;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One InvokeEndpoint request, from the aggregated request to the answer. Runs on the client
+ * connection's event loop; the upstream connection lives on the same loop.
+ *
+ * <p>Steps: 1. verify the SigV4 signature (bodies over 256 KiB are hashed off the loop); 2. check
+ * the runtime headers; 3. find the endpoint and check that it serves; 4. pick the target ({@code
+ * X-Amzn-SageMaker-Target-Variant} or weighted random) and within it the replica with the fewest
+ * requests in flight; 5. send {@code POST /invocations} with the supported headers on a pooled
+ * keep-alive connection; a refused connection, or one closed before any response byte, marks the
+ * replica unhealthy and sends the request to another replica (of the same target first); 6. relay a
+ * 2xx answer, turn any other answer or a time-out into a ModelError; 7. record the metrics.
+ */
+final class Invocation implements UpstreamConnection.Exchange {
+  private static final Logger log = LoggerFactory.getLogger(Invocation.class);
+  private static final int HASH_OFF_LOOP_BYTES = 256 * 1024;
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9])*");
+  private static final AsciiString CUSTOM_ATTRIBUTES =
+      AsciiString.cached("X-Amzn-SageMaker-Custom-Attributes");
+  private static final AsciiString TARGET_MODEL =
+      AsciiString.cached("X-Amzn-SageMaker-Target-Model");
+  private static final AsciiString TARGET_VARIANT =
+      AsciiString.cached("X-Amzn-SageMaker-Target-Variant");
+  private static final AsciiString TARGET_CONTAINER =
+      AsciiString.cached("X-Amzn-SageMaker-Target-Container-Hostname");
+  private static final AsciiString INFERENCE_ID =
+      AsciiString.cached("X-Amzn-SageMaker-Inference-Id");
+  private static final AsciiString INVOKED_VARIANT =
+      AsciiString.cached("x-Amzn-Invoked-Production-Variant");
+  private static final AsciiString[] FORWARDED = {
+    HttpHeaderNames.CONTENT_TYPE,
+    HttpHeaderNames.ACCEPT,
+    CUSTOM_ATTRIBUTES,
+    INFERENCE_ID,
+    TARGET_MODEL
+  };
+
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
+  private final GatewayContext gateway;
+  private final GatewayHandler connection;
+  private final FullHttpRequest request;
+  private final String rawPath;
+  private final String rawQuery;
+  private final String endpointName;
+  private final String requestId;
+  private final boolean keepAlive;
+  private final long startNanos = System.nanoTime();
+
+  private EventLoop loop;
+  private EndpointTarget endpoint;
+  private RouteTarget route;
+  private RouteTarget chosenRoute;
+  private boolean pinned;
+  private Replica replica;
+  private List<Replica> tried;
+  private boolean staleRetried;
+  private UpstreamConnection upstream;
+  private ScheduledFuture<?> timeout;
+  private long sentNanos;
+  private boolean done;
+
+  Invocation(
+      GatewayContext gateway,
+      GatewayHandler connection,
+      FullHttpRequest request,
+      String rawPath,
+      String rawQuery,
+      String endpointName,
+      String requestId,
+      boolean keepAlive) {
+    this.gateway = gateway;
+    this.connection = connection;
+    this.request = request;
+    this.rawPath = rawPath;
+    this.rawQuery = rawQuery;
+    this.endpointName = endpointName;
+    this.requestId = requestId;
+    this.keepAlive = keepAlive;
+  }
+
+  void start(ChannelHandlerContext ctx) {
+    loop = ctx.channel().eventLoop();
+    ByteBuf body = request.content();
+    if (body.readableBytes() > HASH_OFF_LOOP_BYTES) {
+      CompletableFuture.supplyAsync(() -> sha256Hex(body), gateway.hashExecutor())
+          .whenComplete(
+              (hash, error) ->
+                  loop.execute(
+                      () -> {
+                        if (error != null) {
+                          fail(
+                              RuntimeError.internalFailure("Cannot hash the request body."), error);
+                        } else {
+                          authenticated(hash);
+                        }
+                      }));
+    } else {
+      authenticated(sha256Hex(body));
+    }
+  }
+
+  private void authenticated(String bodyHash) {
+    try {
+      HttpHeaders headers = request.headers();
+      SigV4Verifier.Scope scope =
+          gateway
+              .verifier()
+              .verify(new SigV4Request("POST", rawPath, rawQuery, headers::getAll, null), bodyHash);
+      if (!"sagemaker".equals(scope.service())) {
+        throw new SagebrushException(
+            ErrorCode.INVALID_SIGNATURE,
+            "Credential should be scoped to correct service: 'sagemaker'. ");
+      }
+    } catch (SagebrushException e) {
+      log.warn(
+          "InvokeEndpoint {} -> {} {}: {}",
+          endpointName,
+          e.code().httpStatus(),
+          e.code().awsType(),
+          e.getMessage());
+      fail(RuntimeError.auth(e), null);
+      return;
+    }
+    RuntimeError invalid = validateHeaders();
+    if (invalid != null) {
+      fail(invalid, null);
+      return;
+    }
+    endpoint = gateway.router().endpoint(endpointName);
+    if (endpoint == null) {
+      fail(
+          RuntimeError.validation(
+              "Endpoint "
+                  + endpointName
+                  + " of account "
+                  + gateway.config().accountId()
+                  + " not found."),
+          null);
+      return;
+    }
+    if (!endpoint.serving()) {
+      fail(
+          RuntimeError.validation(
+              "Endpoint "
+                  + endpointName
+                  + " of account "
+                  + gateway.config().accountId()
+                  + " is not in service (its status is "
+                  + endpoint.status()
+                  + ")."),
+          null);
+      return;
+    }
+    String targetVariant = request.headers().get(TARGET_VARIANT);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    if (targetVariant != null) {
+      List<RouteTarget> variant = endpoint.variant(targetVariant);
+      if (variant == null) {
+        fail(
+            RuntimeError.validation(
+                "Variant " + targetVariant + " not found for endpoint " + endpointName + "."),
+            null);
+        return;
+      }
+      pinned = true;
+      route = EndpointTarget.chooseAmong(variant, random.nextDouble());
+      if (route == null) {
+        route = variant.get(0);
+      }
+    } else {
+      route = endpoint.chooseRoute(random.nextDouble());
+      if (route == null) {
+        fail(
+            RuntimeError.serviceUnavailable(
+                "Endpoint " + endpointName + " has no ready instance. Try your call again."),
+            null);
+        return;
+      }
+    }
+    chosenRoute = route;
+    route.meters().invoked(route.variantReplicas());
+    Replica first =
+        EndpointTarget.leastOutstanding(route.replicas(), null, System.nanoTime(), random);
+    if (first == null) {
+      retryElsewhere(null);
+      return;
+    }
+    attempt(first);
+  }
+
+  private RuntimeError validateHeaders() {
+    if (endpointName.length() > 63 || !NAME.matcher(endpointName).matches()) {
+      return RuntimeError.constraint(
+          "endpointName",
+          endpointName,
+          "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*");
+    }
+    HttpHeaders h = request.headers();
+    RuntimeError e;
+    if ((e = maxLength(h, HttpHeaderNames.CONTENT_TYPE, "contentType", 1024)) != null
+        || (e = maxLength(h, HttpHeaderNames.ACCEPT, "accept", 1024)) != null
+        || (e = maxLength(h, CUSTOM_ATTRIBUTES, "customAttributes", 1024)) != null
+        || (e = maxLength(h, TARGET_MODEL, "targetModel", 1024)) != null
+        || (e = maxLength(h, TARGET_VARIANT, "targetVariant", 63)) != null
+        || (e = maxLength(h, TARGET_CONTAINER, "targetContainerHostname", 63)) != null
+        || (e = maxLength(h, INFERENCE_ID, "inferenceId", 64)) != null) {
+      return e;
+    }
+    String model = h.get(TARGET_MODEL);
+    if (model != null && model.isEmpty()) {
+      return RuntimeError.constraint(
+          "targetModel", model, "Member must have length greater than or equal to 1");
+    }
+    String inferenceId = h.get(INFERENCE_ID);
+    if (inferenceId != null && inferenceId.isEmpty()) {
+      return RuntimeError.constraint(
+          "inferenceId", inferenceId, "Member must have length greater than or equal to 1");
+    }
+    return null;
+  }
+
+  private static RuntimeError maxLength(
+      HttpHeaders headers, AsciiString name, String member, int max) {
+    String value = headers.get(name);
+    if (value != null && value.length() > max) {
+      return RuntimeError.constraint(
+          member, value, "Member must have length less than or equal to " + max);
+    }
+    return null;
+  }
+
+  private void attempt(Replica target) {
+    replica = target;
+    target.requestStarted();
+    gateway
+        .pool()
+        .acquire(
+            loop,
+            target,
+            (connection, error) -> {
+              if (error != null) {
+                refused(error);
+              } else {
+                send(connection);
+              }
+            });
+  }
+
+  private void send(UpstreamConnection c) {
+    upstream = c;
+    HttpHeaders in = request.headers();
+    HttpHeaders out = new DefaultHttpHeaders(false);
+    out.set(HttpHeaderNames.HOST, replica.hostHeader());
+    for (AsciiString name : FORWARDED) {
+      String value = in.get(name);
+      if (value != null) {
+        out.set(name, value);
+      }
+    }
+    ByteBuf body = request.content().retainedDuplicate();
+    out.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    FullHttpRequest forward =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1,
+            HttpMethod.POST,
+            replica.invocationsPath(),
+            body,
+            out,
+            EmptyHttpHeaders.INSTANCE);
+    sentNanos = System.nanoTime();
+    timeout =
+        loop.schedule(
+            this::timedOut, gateway.config().modelTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    c.send(forward, this);
+  }
+
+  private void refused(Throwable cause) {
+    replica.requestEnded();
+    markUnhealthy(cause);
+    retryElsewhere(cause);
+  }
+
+  private void markUnhealthy(Throwable cause) {
+    replica.markUnhealthy(System.nanoTime() + gateway.config().unhealthyFor().toNanos());
+    log.warn(
+        "Replica {} of endpoint {} variant {} is unreachable ({}); trying another",
+        replica,
+        endpointName,
+        route.variantName(),
+        cause == null ? "closed" : cause.toString());
+  }
+
+  private void retryElsewhere(Throwable cause) {
+    if (tried == null) {
+      tried = new ArrayList<>(4);
+    }
+    if (replica != null) {
+      tried.add(replica);
+    }
+    EndpointTarget.Pick next =
+        endpoint.retryTarget(route, pinned, tried, System.nanoTime(), ThreadLocalRandom.current());
+    if (next == null) {
+      fail(
+          RuntimeError.serviceUnavailable(
+              "No instance of endpoint "
+                  + endpointName
+                  + " variant "
+                  + route.variantName()
+                  + " is reachable. Try your call again."),
+          null);
+      return;
+    }
+    route = next.route();
+    attempt(next.replica());
+  }
+
+  @Override
+  public void onResponse(UpstreamConnection c, FullHttpResponse response) {
+    long modelNanos = System.nanoTime() - sentNanos;
+    timeout.cancel(false);
+    upstream = null;
+    replica.requestEnded();
+    gateway.pool().release(c, HttpUtil.isKeepAlive(response));
+    if (done) {
+      response.release();
+      return;
+    }
+    int status = response.status().code();
+    if (status >= 200 && status < 300) {
+      HttpHeaders in = response.headers();
+      HttpHeaders out = new DefaultHttpHeaders(false);
+      String contentType = in.get(HttpHeaderNames.CONTENT_TYPE);
+      if (contentType != null) {
+        out.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+      }
+      out.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+      out.set(INVOKED_VARIANT, route.variantName());
+      String attributes = in.get(CUSTOM_ATTRIBUTES);
+      if (attributes != null) {
+        out.set(CUSTOM_ATTRIBUTES, attributes);
+      }
+      out.set(GatewayHandler.REQUEST_ID, requestId);
+      FullHttpResponse answer =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              response.status(),
+              response.content(),
+              out,
+              EmptyHttpHeaders.INSTANCE);
+      finish(status, modelNanos);
+      connection.respond(answer, keepAlive);
+      return;
+    }
+    String body = response.content().toString(StandardCharsets.UTF_8);
+    response.release();
+    if (body.length() > 2048) {
+      body = body.substring(0, 2048);
+    }
+    String region = gateway.config().region();
+    String group = "/aws/sagemaker/Endpoints/" + endpointName;
+    String message =
+        "Received "
+            + (status >= 500 ? "server" : "client")
+            + " error ("
+            + status
+            + ") from primary with message \""
+            + body
+            + "\". See https://"
+            + region
+            + ".console.aws.amazon.com/cloudwatch/home?region="
+            + region
+            + "#logEventViewer:group="
+            + group
+            + " in account "
+            + gateway.config().accountId()
+            + " for more information.";
+    route.meters().modelErrors().increment();
+    modelError(RuntimeError.modelError(message, status, body, logGroupArn()), modelNanos);
+  }
+
+  @Override
+  public void onFailure(UpstreamConnection c, Throwable cause, boolean beforeAnyByte) {
+    timeout.cancel(false);
+    upstream = null;
+    replica.requestEnded();
+    if (done) {
+      return;
+    }
+    if (beforeAnyByte) {
+      if (c.reused() && !staleRetried) {
+        // a kept-alive connection the container had already closed: try a fresh one once
+        staleRetried = true;
+        gateway.pool().dropIdle(replica);
+        attempt(replica);
+        return;
+      }
+      markUnhealthy(cause);
+      retryElsewhere(cause);
+      return;
+    }
+    log.warn(
+        "Replica {} of endpoint {} broke off its answer: {}",
+        replica,
+        endpointName,
+        cause.toString());
+    route.meters().modelErrors().increment();
+    modelError(
+        RuntimeError.modelError(
+            "The model container of endpoint "
+                + endpointName
+                + " closed the connection before it finished its answer.",
+            null,
+            null,
+            logGroupArn()),
+        System.nanoTime() - sentNanos);
+  }
+
+  private void timedOut() {
+    if (done || upstream == null) {
+      return;
+    }
+    UpstreamConnection c = upstream;
+    upstream = null;
+    replica.requestEnded();
+    c.abandon();
+    route.meters().modelErrors().increment();
+    modelError(
+        RuntimeError.modelError(
+            "Your invocation timed out while waiting for a response from container primary. Review"
+                + " the latency metrics for each container in Amazon CloudWatch, resolve the issue,"
+                + " and try again.",
+            null,
+            null,
+            logGroupArn()),
+        System.nanoTime() - sentNanos);
+  }
+
+  private String logGroupArn() {
+    return "arn:aws:logs:"
+        + gateway.config().region()
+        + ":"
+        + gateway.config().accountId()
+        + ":log-group:/aws/sagemaker/Endpoints/"
+        + endpointName;
+  }
+
+  /**
+   * Answers a ModelError. The 4XX/5XX metrics follow the container's status (a time-out or a broken
+   * answer counts as 5XX), as SageMaker's Invocation4XXErrors and Invocation5XXErrors do.
+   */
+  private void modelError(RuntimeError error, long modelNanos) {
+    Integer original = error.originalStatusCode();
+    finish(original != null ? original : 500, modelNanos);
+    log.warn("InvokeEndpoint {} -> 424 ModelError: {}", endpointName, error.message());
+    connection.respondError(error, requestId, keepAlive);
+  }
+
+  /** Records the metrics of an answer that reached the model. */
+  private void finish(int status, long modelNanos) {
+    done = true;
+    request.release();
+    long totalNanos = System.nanoTime() - startNanos;
+    route.meters().answered(status);
+    route.meters().modelLatencyMicros().record(modelNanos / 1000.0);
+    route.meters().overheadLatencyMicros().record(Math.max(0, totalNanos - modelNanos) / 1000.0);
+  }
+
+  /** Answers an error that did not come from the model. */
+  private void fail(RuntimeError error, Throwable cause) {
+    if (done) {
+      return;
+    }
+    done = true;
+    request.release();
+    if (chosenRoute != null) {
+      chosenRoute.meters().answered(error.status());
+    }
+    if (cause != null) {
+      log.error("InvokeEndpoint {} -> {} {}", endpointName, error.status(), error.type(), cause);
+    } else if (error.status() >= 500) {
+      log.warn(
+          "InvokeEndpoint {} -> {} {}: {}",
+          endpointName,
+          error.status(),
+          error.type(),
+          error.message());
+    } else {
+      log.debug(
+          "InvokeEndpoint {} -> {} {}: {}",
+          endpointName,
+          error.status(),
+          error.type(),
+          error.message());
+    }
+    connection.respondError(error, requestId, keepAlive);
+  }
+
+  private static String sha256Hex(ByteBuf body) {
+    MessageDigest digest = SHA256.get();
+    digest.reset();
+    if (body.hasArray()) {
+      digest.update(body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes());
+    } else {
+      for (ByteBuffer buffer : body.nioBuffers()) {
+        digest.update(buffer);
+      }
+    }
+    return SigV4Verifier.hex(digest.digest());
+  }
+}

@@ -1,0 +1,152 @@
+package io.sagebrush.gateway.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import io.sagebrush.gateway.routing.Replica;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+
+/**
+ * One keep-alive connection to a replica and the exchange (request and awaited response) running on
+ * it. All methods run on the connection's event loop.
+ */
+public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+
+  /** Told how an exchange ended: exactly one of the two methods is called, once. */
+  public interface Exchange {
+    /** The container answered; the callee owns {@code response} and must release it. */
+    void onResponse(UpstreamConnection connection, FullHttpResponse response);
+
+    /**
+     * The exchange failed.
+     *
+     * @param beforeAnyByte true when the connection closed or failed before the container sent a
+     *     single byte of its response (the request may safely go to another replica)
+     */
+    void onFailure(UpstreamConnection connection, Throwable cause, boolean beforeAnyByte);
+  }
+
+  private final Replica replica;
+  private Channel channel;
+  private Exchange exchange;
+  private boolean bytesSeen;
+  private boolean reused;
+  ArrayDeque<UpstreamConnection> idleIn;
+
+  UpstreamConnection(Replica replica) {
+    this.replica = replica;
+  }
+
+  public Replica replica() {
+    return replica;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  /** True when this connection was taken from the idle pool rather than freshly opened. */
+  public boolean reused() {
+    return reused;
+  }
+
+  void reused(boolean value) {
+    reused = value;
+  }
+
+  /** Sends a request; the exchange is told how it ends. */
+  public void send(FullHttpRequest request, Exchange listener) {
+    exchange = listener;
+    bytesSeen = false;
+    channel
+        .writeAndFlush(request)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    fail(f.cause());
+                    f.channel().close();
+                  }
+                });
+  }
+
+  /** Forgets the exchange (it timed out) and closes the connection. */
+  public void abandon() {
+    exchange = null;
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    channel = ctx.channel();
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  /** Sits in front of the HTTP codec: notes that the container sent something. */
+  final class ByteWatcher extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      bytesSeen = true;
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpResponse response)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    Exchange listener = exchange;
+    exchange = null;
+    if (listener == null) {
+      // an answer nobody waits for: the connection's state is unknown, so it goes
+      response.release();
+      ctx.close();
+      return;
+    }
+    if (response.decoderResult().isFailure()) {
+      response.release();
+      ctx.close();
+      listener.onFailure(this, response.decoderResult().cause(), false);
+      return;
+    }
+    listener.onResponse(this, response);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (idleIn != null) {
+      idleIn.remove(this);
+      idleIn = null;
+    }
+    fail(new ClosedChannelException());
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    fail(cause);
+    ctx.close();
+  }
+
+  private void fail(Throwable cause) {
+    Exchange listener = exchange;
+    exchange = null;
+    if (listener != null) {
+      listener.onFailure(this, cause, !bytesSeen);
+    }
+  }
+}

@@ -1,0 +1,495 @@
+package io.sagebrush.gateway;
+
+import static io.sagebrush.gateway.support.Tables.aTable;
+import static io.sagebrush.gateway.support.Tables.aVariant;
+import static io.sagebrush.gateway.support.Tables.anEndpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sagebrush.gateway.routing.RoutingTableHolder;
+import io.sagebrush.gateway.support.FakeReplica;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
+
+/**
+ * The gateway over HTTPS with its generated self-signed certificate, real replicas on the JDK's
+ * HTTP server, and the AWS SDK for Java v2's SageMakerRuntimeClient as the client.
+ */
+class InferenceGatewayIT {
+  static final String ACCESS = "SBGATEWAYTESTKEY0001";
+  static final String SECRET = "gateway-secret-0123456789abcdefghijklmnopq";
+  static final String ACCOUNT = "123456789012";
+
+  @TempDir static Path home;
+  static final RoutingTableHolder routes = new RoutingTableHolder();
+  static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  static InferenceGateway gateway;
+  static SdkHttpClient http;
+  static SageMakerRuntimeClient runtime;
+  static FakeReplica a1;
+  static FakeReplica a2;
+  static FakeReplica b1;
+  static FakeReplica failing;
+  static FakeReplica slow;
+  static long version;
+
+  @BeforeAll
+  static void start() throws Exception {
+    a1 = FakeReplica.start("a1");
+    a2 = FakeReplica.start("a2");
+    b1 = FakeReplica.start("b1");
+    failing = FakeReplica.start("failing");
+    slow = FakeReplica.start("slow").delay(3000);
+    gateway =
+        InferenceGateway.start(
+            GatewayConfig.builder()
+                .bindAddress("127.0.0.1")
+                .port(0)
+                .home(home)
+                .credentials(ACCESS, SECRET)
+                .accountId(ACCOUNT)
+                .modelTimeout(Duration.ofMillis(1500))
+                .ioThreads(2)
+                .build(),
+            routes,
+            registry);
+    http =
+        ApacheHttpClient.builder()
+            .tlsTrustManagersProvider(() -> trustGatewayCertificate())
+            .build();
+    runtime = client(SECRET, ACCESS);
+  }
+
+  @AfterAll
+  static void stop() {
+    runtime.close();
+    http.close();
+    gateway.close();
+    for (FakeReplica r : new FakeReplica[] {a1, a2, b1, failing, slow}) {
+      r.close();
+    }
+  }
+
+  static SageMakerRuntimeClient client(String secret, String access) {
+    return SageMakerRuntimeClient.builder()
+        .endpointOverride(URI.create("https://localhost:" + gateway.port()))
+        .region(Region.EU_WEST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret)))
+        .httpClient(http)
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+  }
+
+  static TrustManager[] trustGatewayCertificate() {
+    try (InputStream in = Files.newInputStream(home.resolve("tls/gateway-cert.pem"))) {
+      X509Certificate certificate =
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      store.setCertificateEntry("gateway", certificate);
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      return factory.getTrustManagers();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void table(io.sagebrush.protocol.RoutingTable.EndpointRoute... endpoints) {
+    routes.set(aTable(++version, endpoints));
+  }
+
+  static InvokeEndpointResponse invoke(String endpoint, String body) {
+    return runtime.invokeEndpoint(
+        InvokeEndpointRequest.builder()
+            .endpointName(endpoint)
+            .contentType("text/csv")
+            .body(SdkBytes.fromUtf8String(body))
+            .build());
+  }
+
+  @Test
+  void aPredictionComesBackWithTheVariantAndTheContainersHeaders() {
+    table(anEndpoint("ep-basic", aVariant("AllTraffic", 1, a1.url())));
+
+    InvokeEndpointResponse response =
+        runtime.invokeEndpoint(
+            InvokeEndpointRequest.builder()
+                .endpointName("ep-basic")
+                .contentType("text/csv")
+                .accept("application/json")
+                .customAttributes("trace=1")
+                .body(SdkBytes.fromUtf8String("1,2,3"))
+                .build());
+
+    assertThat(response.body().asUtf8String())
+        .isEqualTo("{\"replica\":\"a1\",\"input\":\"1,2,3\"}");
+    assertThat(response.invokedProductionVariant()).isEqualTo("AllTraffic");
+    assertThat(response.contentType()).isEqualTo("application/json");
+    assertThat(response.customAttributes()).isEqualTo("echo:trace=1");
+    assertThat(response.responseMetadata().requestId()).isNotBlank();
+    assertThat(a1.lastContentType()).isEqualTo("text/csv");
+    assertThat(a1.lastAccept()).isEqualTo("application/json");
+  }
+
+  @Test
+  void headersOutsideTheApiAreNotForwarded() throws Exception {
+    table(anEndpoint("ep-headers", aVariant("AllTraffic", 1, b1.url())));
+    SageMakerRuntimeClient withExtraHeader =
+        SageMakerRuntimeClient.builder()
+            .endpointOverride(URI.create("https://localhost:" + gateway.port()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+            .httpClient(http)
+            .overrideConfiguration(o -> o.putHeader("X-Foreign", "leak"))
+            .build();
+    withExtraHeader.invokeEndpoint(
+        InvokeEndpointRequest.builder()
+            .endpointName("ep-headers")
+            .body(SdkBytes.fromUtf8String("x"))
+            .build());
+    assertThat(b1.lastForeignHeader()).isNull();
+  }
+
+  @Test
+  void weightsOf70And30Give70PercentWithinFivePointsOver2000Requests() {
+    table(
+        anEndpoint(
+            "ep-weights", aVariant("A", 0.7, a1.url(), a2.url()), aVariant("B", 0.3, b1.url())));
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 2000; i++) {
+      counts.merge(invoke("ep-weights", "x").invokedProductionVariant(), 1, Integer::sum);
+    }
+    assertThat(counts.get("A") / 2000.0).isBetween(0.65, 0.75);
+    assertThat(counts.get("A") + counts.get("B")).isEqualTo(2000);
+    assertThat(
+            registry
+                .get("sagemaker.invocations")
+                .tag("EndpointName", "ep-weights")
+                .tag("VariantName", "A")
+                .counter()
+                .count())
+        .isEqualTo(counts.get("A").doubleValue());
+    assertThat(
+            registry
+                .get("sagemaker.invocations.per.instance")
+                .tag("EndpointName", "ep-weights")
+                .tag("VariantName", "A")
+                .counter()
+                .count())
+        .isEqualTo(counts.get("A") / 2.0, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(
+            registry
+                .get("sagemaker.overhead.latency")
+                .tag("EndpointName", "ep-weights")
+                .tag("VariantName", "B")
+                .summary()
+                .count())
+        .isEqualTo(counts.get("B").longValue());
+  }
+
+  @Test
+  void targetVariantPinsEveryRequestAndAnUnknownVariantIsAValidationError() {
+    table(anEndpoint("ep-pin", aVariant("A", 0.9, a1.url()), aVariant("B", 0.1, b1.url())));
+    for (int i = 0; i < 100; i++) {
+      InvokeEndpointResponse response =
+          runtime.invokeEndpoint(
+              InvokeEndpointRequest.builder()
+                  .endpointName("ep-pin")
+                  .targetVariant("B")
+                  .body(SdkBytes.fromUtf8String("x"))
+                  .build());
+      assertThat(response.invokedProductionVariant()).isEqualTo("B");
+      assertThat(response.body().asUtf8String()).contains("\"b1\"");
+    }
+    ValidationErrorException e =
+        catchThrowableOfType(
+            ValidationErrorException.class,
+            () ->
+                runtime.invokeEndpoint(
+                    InvokeEndpointRequest.builder()
+                        .endpointName("ep-pin")
+                        .targetVariant("C")
+                        .body(SdkBytes.fromUtf8String("x"))
+                        .build()));
+    assertThat(e.statusCode()).isEqualTo(400);
+    assertThat(e.awsErrorDetails().errorMessage()).contains("C");
+  }
+
+  @Test
+  void aDeadReplicaCostsNoFailedRequest() throws Exception {
+    String dead = FakeReplica.deadUrl();
+    table(anEndpoint("ep-dead", aVariant("A", 1, dead, a2.url())));
+    int before = a2.invocations();
+    for (int i = 0; i < 200; i++) {
+      assertThat(invoke("ep-dead", "x").body().asUtf8String()).contains("\"a2\"");
+    }
+    assertThat(a2.invocations() - before).isEqualTo(200);
+  }
+
+  @Test
+  void concurrentRequestsAllSucceedWhileAReplicaIsDead() throws Exception {
+    String dead = FakeReplica.deadUrl();
+    table(anEndpoint("ep-dead-concurrent", aVariant("A", 1, dead, a1.url(), a2.url())));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        results.add(
+            pool.submit(() -> invoke("ep-dead-concurrent", "x").invokedProductionVariant()));
+      }
+      for (Future<String> f : results) {
+        assertThat(f.get()).isEqualTo("A");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anEndpointWithOnlyDeadReplicasIsServiceUnavailable() throws Exception {
+    table(anEndpoint("ep-down", aVariant("A", 1, FakeReplica.deadUrl())));
+    ServiceUnavailableException e =
+        catchThrowableOfType(ServiceUnavailableException.class, () -> invoke("ep-down", "x"));
+    assertThat(e.statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void aBodyOver6MiBIsAValidationError() {
+    table(anEndpoint("ep-big", aVariant("A", 1, a1.url())));
+    byte[] big = new byte[6 * 1024 * 1024 + 1];
+    ValidationErrorException e =
+        catchThrowableOfType(
+            ValidationErrorException.class,
+            () ->
+                runtime.invokeEndpoint(
+                    InvokeEndpointRequest.builder()
+                        .endpointName("ep-big")
+                        .body(SdkBytes.fromByteArray(big))
+                        .build()));
+    assertThat(e.statusCode()).isEqualTo(400);
+    assertThat(e.awsErrorDetails().errorMessage()).contains("6291456");
+    // exactly 6 MiB still goes through, and the connection still works
+    byte[] max = new byte[6 * 1024 * 1024];
+    java.util.Arrays.fill(max, (byte) 'a');
+    assertThat(
+            runtime
+                .invokeEndpoint(
+                    InvokeEndpointRequest.builder()
+                        .endpointName("ep-big")
+                        .body(SdkBytes.fromByteArray(max))
+                        .build())
+                .invokedProductionVariant())
+        .isEqualTo("A");
+  }
+
+  @Test
+  void anUnknownEndpointIsAValidationErrorWithSageMakersMessage() {
+    table();
+    ValidationErrorException e =
+        catchThrowableOfType(ValidationErrorException.class, () -> invoke("nope", "x"));
+    assertThat(e.statusCode()).isEqualTo(400);
+    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
+    assertThat(e.awsErrorDetails().errorMessage())
+        .isEqualTo("Endpoint nope of account " + ACCOUNT + " not found.");
+  }
+
+  @Test
+  void anEndpointThatIsNotInServiceIsAValidationError() {
+    table(anEndpoint("ep-creating", "Creating"));
+    assertThatThrownBy(() -> invoke("ep-creating", "x"))
+        .isInstanceOf(ValidationErrorException.class)
+        .hasMessageContaining("Creating");
+  }
+
+  @Test
+  void aContainer400IsAModelErrorWithTheOriginalStatusAndMessage() {
+    failing.failWith(400, "bad input");
+    table(anEndpoint("ep-400", aVariant("A", 1, failing.url())));
+    ModelErrorException e =
+        catchThrowableOfType(ModelErrorException.class, () -> invoke("ep-400", "x"));
+    assertThat(e.statusCode()).isEqualTo(424);
+    assertThat(e.originalStatusCode()).isEqualTo(400);
+    assertThat(e.originalMessage()).isEqualTo("bad input");
+    assertThat(e.logStreamArn())
+        .isEqualTo(
+            "arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:/aws/sagemaker/Endpoints/ep-400");
+    assertThat(e.awsErrorDetails().errorMessage())
+        .startsWith("Received client error (400) from primary with message \"bad input\". See ");
+    assertThat(
+            registry
+                .get("sagemaker.invocation.model.errors")
+                .tag("EndpointName", "ep-400")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("sagemaker.invocation.4xx.errors")
+                .tag("EndpointName", "ep-400")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void aContainer500IsAModelErrorFromTheServerSide() {
+    FakeReplica broken = null;
+    try {
+      broken = FakeReplica.start("broken").failWith(500, "boom");
+      table(anEndpoint("ep-500", aVariant("A", 1, broken.url())));
+      ModelErrorException e =
+          catchThrowableOfType(ModelErrorException.class, () -> invoke("ep-500", "x"));
+      assertThat(e.statusCode()).isEqualTo(424);
+      assertThat(e.originalStatusCode()).isEqualTo(500);
+      assertThat(e.awsErrorDetails().errorMessage())
+          .startsWith("Received server error (500) from primary");
+    } catch (java.io.IOException ex) {
+      throw new IllegalStateException(ex);
+    } finally {
+      if (broken != null) {
+        broken.close();
+      }
+    }
+  }
+
+  @Test
+  void aModelThatTakesTooLongIsAModelError() {
+    table(anEndpoint("ep-slow", aVariant("A", 1, slow.url())));
+    ModelErrorException e =
+        catchThrowableOfType(ModelErrorException.class, () -> invoke("ep-slow", "x"));
+    assertThat(e.statusCode()).isEqualTo(424);
+    assertThat(e.awsErrorDetails().errorMessage()).contains("timed out");
+  }
+
+  @Test
+  void aBadSignatureIs403AndAnUnknownKeyIsAnUnrecognizedClient() {
+    table(anEndpoint("ep-auth", aVariant("A", 1, a1.url())));
+    try (SageMakerRuntimeClient wrongSecret = client("not-the-secret", ACCESS);
+        SageMakerRuntimeClient wrongKey = client(SECRET, "SOMEONEELSE000000000")) {
+      SageMakerRuntimeException bad =
+          catchThrowableOfType(
+              SageMakerRuntimeException.class,
+              () ->
+                  wrongSecret.invokeEndpoint(
+                      InvokeEndpointRequest.builder()
+                          .endpointName("ep-auth")
+                          .body(SdkBytes.fromUtf8String("x"))
+                          .build()));
+      assertThat(bad.statusCode()).isEqualTo(403);
+      assertThat(bad.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+      SageMakerRuntimeException unknown =
+          catchThrowableOfType(
+              SageMakerRuntimeException.class,
+              () ->
+                  wrongKey.invokeEndpoint(
+                      InvokeEndpointRequest.builder()
+                          .endpointName("ep-auth")
+                          .body(SdkBytes.fromUtf8String("x"))
+                          .build()));
+      assertThat(unknown.statusCode()).isEqualTo(403);
+      assertThat(unknown.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
+    }
+  }
+
+  @Test
+  void aRoutingTableUpdateShiftsTrafficLive() {
+    table(anEndpoint("ep-shift", aVariant("A", 1, a1.url()), aVariant("B", 0, b1.url())));
+    for (int i = 0; i < 50; i++) {
+      assertThat(invoke("ep-shift", "x").invokedProductionVariant()).isEqualTo("A");
+    }
+    table(anEndpoint("ep-shift", aVariant("A", 0, a1.url()), aVariant("B", 1, b1.url())));
+    for (int i = 0; i < 50; i++) {
+      assertThat(invoke("ep-shift", "x").invokedProductionVariant()).isEqualTo("B");
+    }
+    assertThat(gateway.routingTableVersion()).isEqualTo(version);
+  }
+
+  @Test
+  void aReplicaRemovedFromTheTableFinishesItsRequestInFlightAndGetsNoNewOnes() throws Exception {
+    try (FakeReplica leaving = FakeReplica.start("leaving").delay(700)) {
+      table(anEndpoint("ep-drain", aVariant("A", 1, leaving.url())));
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<String> inFlight = pool.submit(() -> invoke("ep-drain", "x").body().asUtf8String());
+        long deadline = System.currentTimeMillis() + 5000;
+        while (leaving.invocations() == 0 && System.currentTimeMillis() < deadline) {
+          Thread.sleep(5);
+        }
+        table(anEndpoint("ep-drain", aVariant("A", 1, a1.url())));
+
+        for (int i = 0; i < 20; i++) {
+          assertThat(invoke("ep-drain", "x").body().asUtf8String()).contains("\"a1\"");
+        }
+        assertThat(inFlight.get()).contains("\"leaving\"");
+        assertThat(leaving.invocations()).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void pingAnswers200AndAnUnknownPathIs404() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trustGatewayCertificate(), null);
+    HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+    HttpResponse<String> ping =
+        client.send(
+            HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + "/ping"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ping.statusCode()).isEqualTo(200);
+    HttpResponse<String> other =
+        client.send(
+            HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + "/nothing"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(other.statusCode()).isEqualTo(404);
+    assertThat(other.headers().firstValue("x-amzn-ErrorType"))
+        .hasValue("UnknownOperationException");
+  }
+}
