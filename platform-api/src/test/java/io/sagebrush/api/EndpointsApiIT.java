@@ -4,14 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagebrush.api.gateway.EmbeddedGateway;
 import io.sagebrush.api.support.BotocoreModel;
+import io.sagebrush.api.support.EmbeddedHome;
+import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManagerFactory;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.model.CapacitySizeType;
 import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
 import software.amazon.awssdk.services.sagemaker.model.DeploymentConfig;
@@ -24,6 +37,8 @@ import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 import software.amazon.awssdk.services.sagemaker.model.Tag;
 import software.amazon.awssdk.services.sagemaker.model.TrafficRoutingConfigType;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
 
 /**
  * The endpoint operations through the AWS SDK v2 against a server with no agent: endpoints stay
@@ -33,6 +48,8 @@ class EndpointsApiIT extends EmbeddedServerTestBase {
   static final BotocoreModel MODEL = BotocoreModel.load("sagemaker");
   static final ObjectMapper JSON = new ObjectMapper();
   static final String ARN_PREFIX = "arn:aws:sagemaker:us-east-1:000000000000:endpoint/";
+
+  @Autowired EmbeddedGateway gateway;
 
   private String config(String prefix) {
     String model = unique(prefix + "-m");
@@ -242,5 +259,66 @@ class EndpointsApiIT extends EmbeddedServerTestBase {
         .isNotNull();
     assertThat(MODEL.violations("ListEndpointsOutput", JSON.readTree(listed.body()))).isEmpty();
     sagemaker.deleteEndpoint(r -> r.endpointName(name));
+  }
+
+  @Test
+  void theInProcessGatewayAnswersOverHttpsWithTheGeneratedCertificate() throws Exception {
+    Path cert = HOME.resolve("tls/gateway-cert.pem");
+    assertThat(cert).exists();
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(cert)) {
+      trust.setCertificateEntry(
+          "gateway", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    try (SageMakerRuntimeClient runtime =
+        SageMakerRuntimeClient.builder()
+            .endpointOverride(URI.create("https://localhost:" + gateway.port()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials(EmbeddedHome.SECRET_KEY))
+            .httpClient(
+                ApacheHttpClient.builder().tlsTrustManagersProvider(tmf::getTrustManagers).build())
+            .build()) {
+      String missing = unique("nothing");
+      assertThatThrownBy(
+              () ->
+                  runtime.invokeEndpoint(
+                      r ->
+                          r.endpointName(missing)
+                              .contentType("text/csv")
+                              .body(SdkBytes.fromUtf8String("1,2"))))
+          .isInstanceOfSatisfying(
+              SageMakerRuntimeException.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(400);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
+                assertThat(e.awsErrorDetails().errorMessage())
+                    .isEqualTo("Endpoint " + missing + " of account 000000000000 not found.");
+              });
+
+      // A Creating endpoint reaches the gateway through the routing table and is not in service.
+      String name = unique("creating");
+      sagemaker.createEndpoint(r -> r.endpointName(name).endpointConfigName(config("gw")));
+      Object answer =
+          eventually(
+              () -> {
+                try {
+                  runtime.invokeEndpoint(
+                      r ->
+                          r.endpointName(name)
+                              .contentType("text/csv")
+                              .body(SdkBytes.fromUtf8String("1,2")));
+                  return "answered";
+                } catch (SageMakerRuntimeException e) {
+                  return e.awsErrorDetails().errorMessage();
+                }
+              },
+              m -> String.valueOf(m).contains("not in service"));
+      assertThat(String.valueOf(answer)).contains("not in service").contains("Creating");
+      sagemaker.deleteEndpoint(r -> r.endpointName(name));
+    }
   }
 }

@@ -34,6 +34,8 @@ public final class EmbeddedHome {
     registry.add("sagebrush.api.embedded.runtime", () -> "process");
     registry.add("sagebrush.api.embedded.s3-host", () -> "127.0.0.1");
     registry.add("sagebrush.api.embedded.s3-port", () -> 0);
+    registry.add("sagebrush.gateway.port", () -> 0);
+    registry.add("sagebrush.gateway.bind-address", () -> "127.0.0.1");
     registry.add("sagebrush.api.credentials.access-key", () -> ACCESS_KEY);
     registry.add("sagebrush.api.credentials.secret-key", () -> SECRET_KEY);
     registry.add("sagebrush.api.credentials.agent-token", () -> AGENT_TOKEN);
