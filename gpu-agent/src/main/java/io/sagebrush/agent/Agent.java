@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #start()} registers in the background, retrying with backoff until the control plane
  *       answers; the agent id is kept in {@code <workDir>/agent-id} so a restart keeps it.
- *   <li>The poll loop sends the ids of tasks it still runs (or whose end is not yet delivered). A
- *       404 means the control plane forgot the agent: it registers again with the same id. Network
- *       errors back off and retry forever; running tasks carry on meanwhile.
+ *   <li>The poll loop sends the ids of tasks it still runs: until the end is delivered and the
+ *       task's containers are removed, whichever comes last. A 404 means the control plane forgot
+ *       the agent: it registers again with the same id. Network errors back off and retry forever;
+ *       running tasks carry on meanwhile.
  *   <li>Each assigned task runs as a {@link TaskExecution} (training) or a {@link ServingExecution}
  *       (an endpoint replica, which runs until a stop order or its failure); its events and logs go
  *       through a {@link TaskOutbox} that retries until they are accepted.
@@ -86,6 +87,27 @@ public final class Agent implements AutoCloseable {
   private boolean leftoversRemoved;
 
   private record RunningTask(Execution execution, TaskOutbox outbox) {}
+
+  /**
+   * Forgets a task once both its terminal event was delivered and its execution returned (its
+   * containers removed), in either order: until then its id goes out with every poll.
+   */
+  private final class Ending {
+    private final String taskId;
+    private int pending;
+
+    Ending(String taskId, int pending) {
+      this.taskId = taskId;
+      this.pending = pending;
+    }
+
+    synchronized void done() {
+      if (--pending == 0) {
+        finished.put(taskId, Instant.now());
+        tasks.remove(taskId);
+      }
+    }
+  }
 
   /** Creates the agent and resolves its runtime ({@code auto} pings the Docker engine). */
   public Agent(AgentConfig config) {
@@ -148,7 +170,7 @@ public final class Agent implements AutoCloseable {
     return agentId;
   }
 
-  /** Ids of tasks running or whose end is not delivered yet. */
+  /** Ids of tasks running, still being cleaned up, or whose end is not delivered yet. */
   public List<String> activeTaskIds() {
     return new ArrayList<>(tasks.keySet());
   }
@@ -341,17 +363,10 @@ public final class Agent implements AutoCloseable {
     if (tasks.containsKey(taskId) || finished.containsKey(taskId)) {
       return;
     }
+    Ending ending = new Ending(taskId, 2);
     TaskOutbox outbox =
         new TaskOutbox(
-            taskId,
-            agentId,
-            client,
-            deliveryPool,
-            config.retryMaxBackoff(),
-            () -> {
-              tasks.remove(taskId);
-              finished.put(taskId, Instant.now());
-            });
+            taskId, agentId, client, deliveryPool, config.retryMaxBackoff(), ending::done);
     ArtifactStore s = store;
     boolean serving = task.kind() == TaskKind.SERVING;
     log.info(
@@ -363,6 +378,7 @@ public final class Agent implements AutoCloseable {
     outbox.accepted();
     if (s == null) {
       tasks.put(taskId, new RunningTask(null, outbox));
+      ending.done();
       outbox.finish(
           new TaskEvent(
               agentId,
@@ -389,7 +405,16 @@ public final class Agent implements AutoCloseable {
             : new TaskExecution(
                 agentId, task, jobDir, s, runtime, outbox, timer, config.keepJobDirectories());
     tasks.put(taskId, new RunningTask(execution, outbox));
-    tasksPool.execute(execution);
+    tasksPool.execute(
+        () -> {
+          try {
+            execution.run();
+          } finally {
+            // the lines a failed replica wrote after its end was reported
+            outbox.flush();
+            ending.done();
+          }
+        });
   }
 
   private void flushLogs() {

@@ -4,6 +4,7 @@ import io.sagebrush.agent.runtime.StageFailure;
 import io.sagebrush.artifacts.ArtifactStoreException;
 import io.sagebrush.artifacts.S3Uri;
 import io.sagebrush.artifacts.StoredObject;
+import io.sagebrush.artifacts.adapter.s3.ArtifactStore;
 import io.sagebrush.artifacts.archive.ArchiveException;
 import io.sagebrush.artifacts.archive.TarGz;
 import io.sagebrush.common.error.SagebrushException;
@@ -13,12 +14,19 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts a serving task's model data into the host's model directory ({@code /opt/ml/model}).
@@ -32,22 +40,44 @@ import java.util.concurrent.TimeoutException;
  * </ol>
  *
  * All of it, retries included, must finish before the ModelDataDownloadTimeoutInSeconds deadline; a
- * stop order abandons it.
+ * stop order abandons it. The download runs on a worker thread (and, for a prefix, on transfer
+ * threads the worker waits for). When it is abandoned (stop order, deadline, interrupt) the worker
+ * is interrupted: it starts no further object or step and ends once the objects in flight are done,
+ * for neither a socket read nor a write through {@link Files#newOutputStream} ends on an interrupt.
+ * The stage waits up to {@link #CANCEL_WAIT} for that; a worker still running then is left in
+ * {@link TaskContext#lingering}, and the workspace is deleted only once it ended.
  */
 final class DownloadModelStage implements Stage {
+  static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
   private static final String STAGED_NAME = "model-data";
   private static final long STOP_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final Logger log = LoggerFactory.getLogger(DownloadModelStage.class);
+
+  /** What the worker does: puts the model data at {@code uri} into {@code modelDir}. */
+  @FunctionalInterface
+  interface Fetch {
+    void fetch(TaskContext context, S3Uri uri, Path modelDir);
+  }
 
   private final long deadlineNanos;
   private final long budgetSeconds;
+  private final Fetch fetchModel;
+  private final Duration cancelWait;
 
   /**
    * @param deadlineNanos when the download must be done ({@link System#nanoTime()} scale)
    * @param budgetSeconds the budget the deadline came from, for the failure reason
    */
   DownloadModelStage(long deadlineNanos, long budgetSeconds) {
+    this(deadlineNanos, budgetSeconds, DownloadModelStage::fetch, CANCEL_WAIT);
+  }
+
+  /** A stage whose worker runs {@code fetch} and that waits {@code cancelWait} for it (tests). */
+  DownloadModelStage(long deadlineNanos, long budgetSeconds, Fetch fetch, Duration cancelWait) {
     this.deadlineNanos = deadlineNanos;
     this.budgetSeconds = budgetSeconds;
+    this.fetchModel = fetch;
+    this.cancelWait = cancelWait;
   }
 
   @Override
@@ -73,7 +103,7 @@ final class DownloadModelStage implements Stage {
         new Thread(
             () -> {
               try {
-                fetch(context, uri, modelDir);
+                fetchModel.fetch(context, uri, modelDir);
                 fetch.complete(null);
               } catch (Throwable t) {
                 fetch.completeExceptionally(t);
@@ -83,9 +113,11 @@ final class DownloadModelStage implements Stage {
     worker.setDaemon(true);
     worker.start();
     try {
-      awaitUnlessStopped(context, fetch, worker);
+      if (!awaitUnlessStopped(context, fetch)) {
+        cancel(context, worker);
+      }
     } catch (TimeoutException e) {
-      worker.interrupt();
+      cancel(context, worker);
       throw StageFailure.fatal(
           "ClientError: downloading the model data from "
               + url
@@ -94,7 +126,7 @@ final class DownloadModelStage implements Stage {
               + " seconds",
           e);
     } catch (InterruptedException e) {
-      worker.interrupt();
+      cancel(context, worker);
       Thread.currentThread().interrupt();
       throw StageFailure.fatal("InternalServerError: interrupted while downloading the model", e);
     } catch (ExecutionException e) {
@@ -108,10 +140,11 @@ final class DownloadModelStage implements Stage {
   }
 
   /**
-   * Waits for the download until the deadline; a stop order abandons it at once (the caller then
-   * reports STOPPED).
+   * Waits for the download until the deadline.
+   *
+   * @return true when it finished, false on a stop order (the caller then reports STOPPED)
    */
-  private void awaitUnlessStopped(TaskContext context, CompletableFuture<Void> fetch, Thread worker)
+  private boolean awaitUnlessStopped(TaskContext context, CompletableFuture<Void> fetch)
       throws TimeoutException, InterruptedException, ExecutionException {
     while (true) {
       long left = deadlineNanos - System.nanoTime();
@@ -120,12 +153,57 @@ final class DownloadModelStage implements Stage {
       }
       try {
         fetch.get(Math.min(left, STOP_CHECK_NANOS), TimeUnit.NANOSECONDS);
-        return;
+        return true;
       } catch (TimeoutException e) {
         if (context.stopRequested()) {
-          worker.interrupt();
-          return;
+          return false;
         }
+      }
+    }
+  }
+
+  /**
+   * Interrupts the worker and waits up to the cancel wait for it to end; when it did not, leaves it
+   * in {@link TaskContext#lingering}. Keeps the caller's interrupt status.
+   */
+  private void cancel(TaskContext context, Thread worker) {
+    if (!cancel(worker, cancelWait)) {
+      log.warn(
+          "The model download {} did not end within {} of being cancelled; the workspace stays"
+              + " until it does",
+          worker.getName(),
+          cancelWait);
+      context.lingering = worker;
+    }
+  }
+
+  /**
+   * Interrupts {@code worker} and waits up to {@code wait} for it to end. Keeps the caller's
+   * interrupt status.
+   *
+   * @return true when it ended
+   */
+  static boolean cancel(Thread worker, Duration wait) {
+    worker.interrupt();
+    boolean interrupted = Thread.interrupted();
+    long deadline = System.nanoTime() + wait.toNanos();
+    try {
+      while (worker.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          interrupted = true;
+          worker.interrupt();
+        }
+      }
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -141,12 +219,13 @@ final class DownloadModelStage implements Stage {
       if (single) {
         Path staged = context.workspace().stagingDir().resolve(STAGED_NAME);
         context.store.download(uri, staged);
+        checkNotCancelled(uri);
         place(uri, staged, modelDir);
         Files.deleteIfExists(staged);
       } else if (objects.stream().allMatch(o -> o.uri().key().endsWith("/"))) {
         throw StageFailure.fatal("ClientError: no model data found at " + uri);
       } else {
-        context.store.downloadPrefix(uri, modelDir);
+        downloadPrefix(context, uri, objects, modelDir);
       }
     } catch (ArtifactStoreException e) {
       String reason = "ClientError: could not download the model data from " + uri + ": ";
@@ -156,6 +235,127 @@ final class DownloadModelStage implements Stage {
     } catch (IOException e) {
       throw StageFailure.fatal(
           "InternalServerError: could not place the model data from " + uri + ": " + e, e);
+    }
+  }
+
+  /**
+   * Downloads every object under {@code prefix} into {@code modelDir}, keeping its path after the
+   * prefix, on up to {@link ArtifactStore#PARALLEL_TRANSFERS} threads. Unlike {@link
+   * ArtifactStore#downloadPrefix}, the transfer threads are the worker's: once interrupted it
+   * starts no further object and returns only after those in flight ended.
+   */
+  private static void downloadPrefix(
+      TaskContext context, S3Uri prefix, List<StoredObject> objects, Path modelDir) {
+    Path root = modelDir.toAbsolutePath().normalize();
+    List<Runnable> transfers = new ArrayList<>();
+    for (StoredObject object : objects) {
+      Path target = targetFor(prefix, object.uri(), root);
+      if (target != null) {
+        transfers.add(
+            () -> {
+              checkNotCancelled(prefix);
+              context.store.download(object.uri(), target);
+            });
+      }
+    }
+    checkNotCancelled(prefix);
+    String name = Thread.currentThread().getName() + "-transfer";
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(ArtifactStore.PARALLEL_TRANSFERS, transfers.size())),
+            r -> {
+              Thread t = new Thread(r, name);
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Runnable transfer : transfers) {
+        futures.add(pool.submit(transfer));
+      }
+      RuntimeException first = null;
+      for (Future<?> future : futures) {
+        try {
+          future.get();
+        } catch (ExecutionException e) {
+          if (first == null) {
+            first =
+                e.getCause() instanceof RuntimeException re
+                    ? re
+                    : new IllegalStateException("transfer failed: " + e.getCause(), e.getCause());
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw StageFailure.fatal("InternalServerError: the download of " + prefix + " was cancelled");
+    } finally {
+      pool.shutdownNow();
+      awaitUninterruptibly(pool);
+    }
+  }
+
+  /** Waits for the pool's threads to end, whatever interrupts come meanwhile. */
+  private static void awaitUninterruptibly(ExecutorService pool) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Where {@code object} goes under {@code root}: its key after the prefix, or its file name when
+   * the prefix names it exactly; null for folder markers.
+   *
+   * @throws StageFailure when the key would land outside {@code root}
+   */
+  static Path targetFor(S3Uri prefix, S3Uri object, Path root) {
+    String key = object.key();
+    if (key.endsWith("/")) {
+      return null;
+    }
+    String relative = key.substring(Math.min(prefix.key().length(), key.length()));
+    while (relative.startsWith("/")) {
+      relative = relative.substring(1);
+    }
+    if (relative.isEmpty()) {
+      relative = key.substring(key.lastIndexOf('/') + 1);
+    }
+    Path target;
+    try {
+      target = root.resolve(relative).normalize();
+    } catch (RuntimeException e) {
+      throw StageFailure.fatal(
+          "ClientError: refusing to download " + object + ": its key is not a valid file path", e);
+    }
+    if (!target.startsWith(root) || target.equals(root)) {
+      throw StageFailure.fatal(
+          "ClientError: refusing to download "
+              + object
+              + ": its key would be written outside the model directory");
+    }
+    return target;
+  }
+
+  /** Gives up between steps once the stage cancelled the download (it interrupts the worker). */
+  private static void checkNotCancelled(S3Uri uri) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw StageFailure.fatal("InternalServerError: the download of " + uri + " was cancelled");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.sagebrush.agent.execution;
 
 import io.sagebrush.agent.runtime.LaunchedHost;
+import io.sagebrush.agent.runtime.LaunchedJob;
 import io.sagebrush.agent.runtime.LaunchedServer;
 import io.sagebrush.agent.runtime.StageFailure;
 import io.sagebrush.protocol.HostSpec;
@@ -21,16 +22,27 @@ import java.util.OptionalInt;
  *       with the address gateways use. No 200 within the startup timeout fails the replica.
  *   <li>Then a ping every {@link ServingSettings#pingInterval()}; {@link
  *       ServingSettings#unhealthyThreshold()} failures in a row fail it.
- *   <li>The container exiting at any point fails it, with its exit code.
- *   <li>A stop order: SIGTERM, grace, SIGKILL; the stage returns normally.
+ *   <li>The container exiting at any point fails it, with its exit code: its state is checked every
+ *       {@value #TICK_MILLIS} ms, whatever the ping schedule.
+ *   <li>A stop order: SIGTERM, the task's stop grace, SIGKILL; the stage returns normally.
  * </ol>
  *
- * A failure ends the container the same way and throws a {@link StageFailure} whose reason quotes
- * the container's last log lines ({@link ServingFailures}).
+ * A failure throws a {@link StageFailure} whose reason quotes the container's last log lines
+ * ({@link ServingFailures}) at once, leaving a container that still runs to the caller: it reports
+ * the failure first, so that the replica leaves the routing table and a replacement is placed, and
+ * only then ends the container ({@link #endFailed}).
  */
 final class ServeContainerStage implements Stage {
   static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(4);
-  private static final Duration TICK = Duration.ofMillis(200);
+  static final long TICK_MILLIS = 200;
+
+  /**
+   * How long a failed (unhealthy, never ready) container gets between SIGTERM and SIGKILL. Only a
+   * stop order grants the task's full stop grace: a failed replica serves nobody any more.
+   */
+  static final Duration FAILED_GRACE = Duration.ofSeconds(3);
+
+  private static final Duration TICK = Duration.ofMillis(TICK_MILLIS);
   private static final Duration LOG_DRAIN = Duration.ofSeconds(5);
 
   private final ServingSettings settings;
@@ -98,18 +110,22 @@ final class ServeContainerStage implements Stage {
         context.outcome = new TaskContext.RunOutcome(true, null, exitCode(container));
         return;
       }
-      OptionalInt exit = container.exitCode();
-      if (exit.isPresent()) {
-        server.awaitLogs(LOG_DRAIN);
-        context.outcome = new TaskContext.RunOutcome(false, host.hostName(), exit.getAsInt());
-        throw StageFailure.fatal(ServingFailures.exited(variant, exit.getAsInt(), tail.lines()));
-      }
+      failIfExited(context, server, host.hostName(), variant, tail);
       if (health.pingDue(System.nanoTime())) {
         HttpPing.Result result =
             port > 0 ? ping.ping(local) : new HttpPing.Result(false, "no port published");
         lastPing = result.detail();
-        switch (health.observe(result.ok(), System.nanoTime())) {
+        ReplicaHealth.Verdict verdict = health.observe(result.ok(), System.nanoTime());
+        if (verdict == ReplicaHealth.Verdict.UNHEALTHY
+            || verdict == ReplicaHealth.Verdict.STARTUP_TIMED_OUT) {
+          // pings that failed because the container just died: say that it exited
+          failIfExited(context, server, host.hostName(), variant, tail);
+        }
+        switch (verdict) {
           case BECAME_READY -> {
+            if (context.stopRequested()) {
+              continue;
+            }
             context.readyAddress = address;
             context.reporter.ready(
                 address, "The container answers GET /ping; serving at " + address);
@@ -117,15 +133,13 @@ final class ServeContainerStage implements Stage {
           case UNHEALTHY ->
               fail(
                   context,
-                  hosts,
-                  grace,
+                  host.hostName(),
                   ServingFailures.unhealthy(
                       variant, health.failuresInARow(), lastPing, tail.lines()));
           case STARTUP_TIMED_OUT ->
               fail(
                   context,
-                  hosts,
-                  grace,
+                  host.hostName(),
                   ServingFailures.startupTimedOut(
                       variant, startup.toSeconds(), lastPing, tail.lines()));
           default -> {
@@ -137,13 +151,38 @@ final class ServeContainerStage implements Stage {
     }
   }
 
-  /** Ends the container (SIGTERM, grace, SIGKILL) and fails the stage with {@code reason}. */
-  private static void fail(
-      TaskContext context, List<LaunchedHost> hosts, Duration grace, String reason) {
-    RunContainerStage.endAll(hosts, grace);
-    context.outcome =
-        new TaskContext.RunOutcome(false, hosts.get(0).hostName(), exitCode(hosts.get(0)));
+  /** Fails the stage when the container ended, quoting its exit code and last log lines. */
+  private static void failIfExited(
+      TaskContext context, LaunchedServer server, String hostName, String variant, LogTail tail) {
+    OptionalInt exit = server.hosts().get(0).exitCode();
+    if (exit.isPresent()) {
+      // the log stream ends with the container; the last lines are the reason's substance
+      server.awaitLogs(LOG_DRAIN);
+      context.outcome = new TaskContext.RunOutcome(false, hostName, exit.getAsInt());
+      throw StageFailure.fatal(ServingFailures.exited(variant, exit.getAsInt(), tail.lines()));
+    }
+  }
+
+  /**
+   * Fails the stage with {@code reason}, leaving the container running: the caller reports the
+   * failure, then ends it with {@link #endFailed}.
+   */
+  private static void fail(TaskContext context, String hostName, String reason) {
+    context.outcome = new TaskContext.RunOutcome(false, hostName, null);
     throw StageFailure.fatal(reason);
+  }
+
+  /**
+   * Ends what is left of a failed replica: SIGTERM, {@link #FAILED_GRACE}, SIGKILL, then a short
+   * wait for its last log lines. Returns at once when it already ended.
+   */
+  static void endFailed(LaunchedJob job) {
+    List<LaunchedHost> hosts = job.hosts();
+    if (hosts.stream().allMatch(h -> h.exitCode().isPresent())) {
+      return;
+    }
+    RunContainerStage.endAll(hosts, FAILED_GRACE);
+    job.awaitLogs(FAILED_GRACE);
   }
 
   private static Integer exitCode(LaunchedHost host) {

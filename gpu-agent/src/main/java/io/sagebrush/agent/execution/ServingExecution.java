@@ -28,10 +28,21 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * A serving task never ends on its own: only a stop order or a failure ends it. The container is
- * removed in every case.
+ * removed in every case: after a stop order before STOPPED is reported (it ended with the task's
+ * stop grace), after a failure once FAILED is reported (with a short grace), so that the control
+ * plane stops routing to a failed replica and places its replacement without waiting for it.
+ * Container log lines written while a failed replica ends may follow FAILED. No READY follows the
+ * terminal event.
  */
 public final class ServingExecution implements Execution {
   static final long DEFAULT_DOWNLOAD_TIMEOUT_SECONDS = 3600;
+
+  /**
+   * How long the workspace's deletion waits for an abandoned model download that interrupts did not
+   * end (an object in flight completes, or the S3 client's read timeout ends it).
+   */
+  static final Duration LINGERING_WAIT = Duration.ofMinutes(5);
+
   private static final Logger log = LoggerFactory.getLogger(ServingExecution.class);
 
   private final TaskContext context;
@@ -101,25 +112,60 @@ public final class ServingExecution implements Execution {
           context.stopRequested()
               ? stopped()
               : failed("InternalServerError: the agent failed to run the model: " + e);
-    } finally {
-      LaunchedJob launched = context.launched;
-      if (launched != null) {
-        try {
-          launched.close();
-        } catch (RuntimeException e) {
-          log.warn("Could not clean up serving task {}: {}", taskId(), e.toString());
-        }
-      }
     }
     try {
-      synchronized (this) {
-        // no READY may follow the terminal event
-        finished = true;
-        context.reporter.finish(result);
+      if (result.phase() == TaskPhase.FAILED) {
+        // the control plane takes the replica out of routing and places another one at once;
+        // the container is ended afterwards, quickly
+        announce(result);
+        cleanUp(true);
+      } else {
+        // STOPPED means the container is gone
+        cleanUp(false);
+        announce(result);
       }
     } finally {
+      if (!context.awaitLingering(LINGERING_WAIT)) {
+        log.warn(
+            "The model download of serving task {} still runs after {}; deleting its workspace"
+                + " anyway",
+            taskId(),
+            LINGERING_WAIT);
+      }
       if (!keepWorkspace) {
         context.workspace().delete();
+      }
+    }
+  }
+
+  private void announce(TaskEvent result) {
+    synchronized (this) {
+      // no READY may follow the terminal event
+      finished = true;
+      context.reporter.finish(result);
+    }
+  }
+
+  /**
+   * Removes the container. After a failure it is ended first with the short {@link
+   * ServeContainerStage#FAILED_GRACE}; a stop order already ended it with the task's stop grace.
+   */
+  private void cleanUp(boolean failed) {
+    LaunchedJob launched = context.launched;
+    if (launched == null) {
+      return;
+    }
+    try {
+      if (failed) {
+        ServeContainerStage.endFailed(launched);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not end the container of serving task {}: {}", taskId(), e.toString());
+    } finally {
+      try {
+        launched.close();
+      } catch (RuntimeException e) {
+        log.warn("Could not clean up serving task {}: {}", taskId(), e.toString());
       }
     }
   }

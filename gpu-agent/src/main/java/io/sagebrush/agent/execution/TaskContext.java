@@ -21,6 +21,13 @@ final class TaskContext {
 
   RunOutcome outcome;
 
+  /**
+   * A thread of the task that was told to stop but had not ended when its stage gave up waiting (a
+   * download blocked in a read or a file write, which interrupts do not end): the workspace must
+   * not be deleted under it ({@link #awaitLingering}).
+   */
+  volatile Thread lingering;
+
   TaskContext(TaskRun run, ArtifactStore store, ContainerRuntime runtime, TaskReporter reporter) {
     this.run = run;
     this.store = store;
@@ -45,6 +52,28 @@ final class TaskContext {
 
   boolean stopRequested() {
     return stopForMaxRuntime != null;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the {@link #lingering} thread, if any, to end.
+   *
+   * @return true when none is left
+   */
+  boolean awaitLingering(java.time.Duration timeout) {
+    Thread t = lingering;
+    if (t == null) {
+      return true;
+    }
+    try {
+      t.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      return false;
+    }
+    lingering = null;
+    return true;
   }
 
   boolean stoppedForMaxRuntime() {

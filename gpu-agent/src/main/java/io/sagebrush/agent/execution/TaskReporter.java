@@ -23,7 +23,9 @@ public interface TaskReporter {
   void log(String logStream, String line);
 
   /**
-   * The task ended. Called exactly once, after every log line; {@code event.phase()} is terminal.
+   * The task ended. Called exactly once, after every other event; {@code event.phase()} is
+   * terminal. Log lines come before it, except for a serving replica that failed: what its
+   * container writes while it is being ended may follow.
    */
   void finish(TaskEvent event);
 }

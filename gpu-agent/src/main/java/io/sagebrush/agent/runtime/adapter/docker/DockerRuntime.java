@@ -81,7 +81,8 @@ public final class DockerRuntime implements ContainerRuntime {
   private final Duration pullTimeout;
   private volatile Info info;
 
-  private DockerRuntime(DockerClient docker, Duration pullTimeout) {
+  /** A runtime over {@code docker} (tests wrap the client to inject engine failures). */
+  DockerRuntime(DockerClient docker, Duration pullTimeout) {
     this.docker = docker;
     this.pullTimeout = pullTimeout;
   }
@@ -191,6 +192,7 @@ public final class DockerRuntime implements ContainerRuntime {
     TaskAssignment task = run.task();
     String network = networkName(task);
     DockerJob job = new DockerJob(network);
+    boolean handedOver = false;
     try {
       docker
           .createNetworkCmd()
@@ -207,15 +209,31 @@ public final class DockerRuntime implements ContainerRuntime {
         docker.startContainerCmd(host.containerId).exec();
         host.followLogs();
       }
+      handedOver = true;
       return job;
     } catch (DockerException | IllegalArgumentException e) {
-      job.close();
       throw StageFailure.fatal(
           "ClientError: could not start the containers of image "
               + task.image()
               + ": "
               + firstLine(e.getMessage()),
           e);
+    } catch (RuntimeException e) {
+      throw StageFailure.fatal(
+          "InternalServerError: the Docker engine failed while starting the containers of image "
+              + task.image()
+              + ": "
+              + firstLine(String.valueOf(e)),
+          e);
+    } finally {
+      if (!handedOver) {
+        int created = job.hosts.size();
+        if (job.networkCreated && created < task.hosts().size()) {
+          // the container being created when it failed may exist without its id coming back
+          removeContainer(network + "-" + task.hosts().get(created).hostName());
+        }
+        job.close();
+      }
     }
   }
 
@@ -321,13 +339,15 @@ public final class DockerRuntime implements ContainerRuntime {
     env.add("SAGEMAKER_BIND_TO_PORT=" + port);
     Map<String, String> labels = labels(run, host.hostName());
     labels.put(LABEL_KIND, "serving");
+    String name = networkName(task) + "-" + host.hostName();
     DockerServer server = new DockerServer();
+    boolean handedOver = false;
     try {
       limit(hostConfig, task, host);
       CreateContainerCmd create =
           docker
               .createContainerCmd(localImage(task.image()))
-              .withName(networkName(task) + "-" + host.hostName())
+              .withName(name)
               .withEnv(env)
               .withExposedPorts(exposed)
               .withLabels(labels)
@@ -345,15 +365,32 @@ public final class DockerRuntime implements ContainerRuntime {
       docker.startContainerCmd(container.containerId).exec();
       container.followLogs();
       server.published = new InetSocketAddress(bindAddress, publishedPort(container, exposed));
+      handedOver = true;
       return server;
     } catch (DockerException | IllegalArgumentException | IllegalStateException e) {
-      server.close();
       throw StageFailure.fatal(
           "ClientError: could not start the serving container of image "
               + task.image()
               + ": "
               + firstLine(e.getMessage()),
           e);
+    } catch (RuntimeException e) {
+      // a transport failure, or an answer the engine should not have given
+      throw StageFailure.fatal(
+          "InternalServerError: the Docker engine failed while starting the serving container of"
+              + " image "
+              + task.image()
+              + ": "
+              + firstLine(String.valueOf(e)),
+          e);
+    } finally {
+      if (!handedOver) {
+        // nobody else holds the container: remove it, by name when its id never came back
+        if (server.hosts.isEmpty()) {
+          removeContainer(name);
+        }
+        server.close();
+      }
     }
   }
 
@@ -363,11 +400,23 @@ public final class DockerRuntime implements ContainerRuntime {
    */
   private int publishedPort(DockerHost container, ExposedPort exposed) {
     InspectContainerResponse inspect = docker.inspectContainerCmd(container.containerId).exec();
-    Ports.Binding[] bindings = inspect.getNetworkSettings().getPorts().getBindings().get(exposed);
-    if (bindings != null && bindings.length > 0 && bindings[0].getHostPortSpec() != null) {
-      return Integer.parseInt(bindings[0].getHostPortSpec());
+    Ports.Binding[] bindings = null;
+    if (inspect != null
+        && inspect.getNetworkSettings() != null
+        && inspect.getNetworkSettings().getPorts() != null
+        && inspect.getNetworkSettings().getPorts().getBindings() != null) {
+      bindings = inspect.getNetworkSettings().getPorts().getBindings().get(exposed);
     }
-    if (!Boolean.TRUE.equals(inspect.getState().getRunning())) {
+    if (bindings != null && bindings.length > 0 && bindings[0].getHostPortSpec() != null) {
+      try {
+        return Integer.parseInt(bindings[0].getHostPortSpec());
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException(
+            "the engine published " + exposed + " on '" + bindings[0].getHostPortSpec() + "'", e);
+      }
+    }
+    InspectContainerResponse.ContainerState state = inspect == null ? null : inspect.getState();
+    if (state != null && Boolean.FALSE.equals(state.getRunning())) {
       return 0;
     }
     throw new IllegalStateException("the engine published no host port for " + exposed);

@@ -15,6 +15,8 @@ import io.sagebrush.protocol.TaskPhase;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,8 @@ class DockerServingIT {
   private static S3Fixture s3;
   private static DockerRuntime docker;
   private static String model;
+  private static final Map<String, Thread> threads = new ConcurrentHashMap<>();
+  private static final Map<String, Long> startedAt = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,7 +73,23 @@ class DockerServingIT {
     Thread t = new Thread(execution, "serving-" + task.taskId());
     t.setDaemon(true);
     t.start();
+    startedAt.put(task.taskId(), System.nanoTime());
+    threads.put(task.taskId(), t);
     return execution;
+  }
+
+  /**
+   * Waits until the execution ended: a failed replica is reported first and its container removed
+   * afterwards.
+   *
+   * @return how long the execution took from its start
+   */
+  private static Duration awaitEnd(TaskAssignment task) throws InterruptedException {
+    long started = startedAt.get(task.taskId());
+    Thread t = threads.get(task.taskId());
+    t.join(TIMEOUT.toMillis());
+    assertThat(t.isAlive()).as("the execution of " + task.taskId() + " ended").isFalse();
+    return Duration.ofNanos(System.nanoTime() - started);
   }
 
   private static ServingExecution start(TaskAssignment task, RecordingReporter reporter) {
@@ -107,6 +127,7 @@ class DockerServingIT {
         .containsExactly(
             TaskPhase.PULLING_IMAGE, TaskPhase.DOWNLOADING, TaskPhase.RUNNING, TaskPhase.READY);
     assertThat(reporter.lines("AllTraffic/replica-1")).anyMatch(l -> l.contains("serving"));
+    awaitEnd(task);
     assertThat(Invocations.containersOfTask(task.taskId())).isEmpty();
     assertThat(Invocations.ping(address)).isEqualTo(-1);
   }
@@ -128,6 +149,7 @@ class DockerServingIT {
             "The container for production variant AllTraffic exited with code 64:"
                 + " expected the argument 'train', got 'serve'");
     assertThat(reporter.phases()).doesNotContain(TaskPhase.READY);
+    awaitEnd(task);
     assertThat(Invocations.containersOfTask(task.taskId())).isEmpty();
   }
 
@@ -150,6 +172,7 @@ class DockerServingIT {
     assertThat(end.failureReason())
         .contains(": ClientError: xgboost-model is not a model XGBoost 3 loads")
         .endsWith(reporter.allLines().get(reporter.allLines().size() - 1).strip());
+    awaitEnd(task);
     assertThat(Invocations.containersOfTask(task.taskId())).isEmpty();
   }
 
@@ -160,7 +183,7 @@ class DockerServingIT {
             .withImage("sagebrush-test/busybox:1")
             .runningShell("echo warming up; exec sleep 600")
             .withStartupTimeoutSeconds(3)
-            .withStopGraceSeconds(1)
+            .withStopGraceSeconds(60)
             .build();
     RecordingReporter reporter = new RecordingReporter();
     start(task, reporter);
@@ -173,6 +196,8 @@ class DockerServingIT {
             "The container for production variant AllTraffic did not pass the ping health check"
                 + " within 3 seconds (last ping: ")
         .endsWith("): warming up");
+    // killed with a short grace after the report, not with the 60 s stop grace
+    assertThat(awaitEnd(task)).isLessThan(Duration.ofSeconds(30));
     assertThat(Invocations.containersOfTask(task.taskId())).isEmpty();
   }
 
@@ -186,7 +211,7 @@ class DockerServingIT {
                 "mkdir -p /www; touch /www/ping;"
                     + " (sleep 2; rm /www/ping; echo ping file removed) &"
                     + " exec httpd -f -p $SAGEMAKER_BIND_TO_PORT -h /www")
-            .withStopGraceSeconds(1)
+            .withStopGraceSeconds(60)
             .build();
     RecordingReporter reporter = new RecordingReporter();
     start(
@@ -202,6 +227,7 @@ class DockerServingIT {
         .isEqualTo(
             "The container for production variant AllTraffic failed 3 consecutive ping health"
                 + " checks (last ping: HTTP 404): ping file removed");
+    assertThat(awaitEnd(task)).isLessThan(Duration.ofSeconds(30));
     assertThat(Invocations.containersOfTask(task.taskId())).isEmpty();
   }
 
@@ -223,6 +249,7 @@ class DockerServingIT {
     assertThat(end.phase()).isEqualTo(TaskPhase.STOPPED);
     assertThat(end.exitCode()).isEqualTo(137);
     assertThat(reporter.phases()).doesNotContain(TaskPhase.READY);
+    awaitEnd(task);
     assertThat(Invocations.containersOfTask(task.taskId())).isEmpty();
   }
 }
