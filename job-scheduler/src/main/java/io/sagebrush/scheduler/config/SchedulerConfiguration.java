@@ -299,7 +299,8 @@ public class SchedulerConfiguration {
       Arns arns,
       Clock clock,
       FleetReconciler reconciler,
-      EndpointProperties p) {
+      EndpointProperties p,
+      InstanceCatalogue catalogue) {
     return new DefaultEndpointService(
         tx(txManager),
         store,
@@ -310,7 +311,8 @@ public class SchedulerConfiguration {
         clock,
         reconciler,
         (int) p.defaultStartupTimeout().toSeconds(),
-        (int) p.defaultDownloadTimeout().toSeconds());
+        (int) p.defaultDownloadTimeout().toSeconds(),
+        catalogue);
   }
 
   @Bean

@@ -680,4 +680,274 @@ class EndpointLifecycleIT {
     assertThat(t.version()).isGreaterThan(v);
     assertThat(t.endpoints()).extracting(EndpointRoute::endpointName).contains("wake");
   }
+
+  // ---- review fixes ----
+
+  @Autowired javax.sql.DataSource dataSource;
+
+  private long endpointId(String name) {
+    return jdbc.queryForObject("SELECT id FROM sched_endpoint WHERE name = ?", Long.class, name);
+  }
+
+  @Test
+  void aReplicaFailedByItsStartupDeadlineIsStoppedAndHoldsItsCapacityUntilTheStopIsConfirmed() {
+    endpoints.create("slow", "cfg-1", null, List.of());
+    settle();
+    TaskAssignment t = poll().get(0);
+    report(t, TaskPhase.ACCEPTED);
+    // startup 120 s + download 600 s + slack 60 s
+    clock.advance(Duration.ofSeconds(781));
+    settle();
+    assertThat(endpoints.describe("slow").status()).isEqualTo(EndpointStatus.FAILED);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT ended FROM sched_serving_replica WHERE id = ?", Boolean.class, t.taskId()))
+        .isFalse();
+    assertThat(pollFull().stop()).containsExactly(t.taskId());
+    report(t, TaskPhase.STOPPED);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT ended FROM sched_serving_replica WHERE id = ?", Boolean.class, t.taskId()))
+        .isTrue();
+  }
+
+  @Test
+  void aFailedReplicaWhoseStopIsNeverConfirmedFreesItsCapacityAfterTheStopTimeout() {
+    endpoints.create("mute", "cfg-1", null, List.of());
+    settle();
+    TaskAssignment t = poll().get(0);
+    clock.advance(Duration.ofSeconds(781));
+    settle();
+    clock.advance(Duration.ofSeconds(59));
+    settle();
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT ended FROM sched_serving_replica WHERE id = ?", Boolean.class, t.taskId()))
+        .isFalse();
+    clock.advance(Duration.ofSeconds(6));
+    settle();
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT ended FROM sched_serving_replica WHERE id = ?", Boolean.class, t.taskId()))
+        .isTrue();
+  }
+
+  @Test
+  void theRoutingTableIsReadInOneSnapshot() throws Exception {
+    endpoints.create("torn", "cfg-1", null, List.of());
+    settle();
+    TaskAssignment t = poll().get(0);
+    org.springframework.transaction.support.TransactionTemplate other =
+        new org.springframework.transaction.support.TransactionTemplate(txManager);
+    boolean[] once = {true};
+    io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore racing =
+        new io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore(
+            jdbc, new io.sagebrush.scheduler.leader.Signal()) {
+          @Override
+          public java.util.Map<Long, List<io.sagebrush.scheduler.endpoint.domain.Fleet>>
+              allFleets() {
+            if (once[0]) {
+              once[0] = false;
+              // another transaction commits a READY replica and its version bump meanwhile
+              CompletableFuture.runAsync(
+                      () ->
+                          other.executeWithoutResult(
+                              s -> {
+                                jdbc.update(
+                                    "UPDATE sched_serving_replica SET state = 'READY',"
+                                        + " address = 'http://10.0.0.9:1' WHERE id = ?",
+                                    t.taskId());
+                                jdbc.update(
+                                    "UPDATE sched_routing_version SET version = version + 1");
+                              }))
+                  .join();
+            }
+            return super.allFleets();
+          }
+        };
+    RoutingTableService service =
+        new io.sagebrush.scheduler.endpoint.service.DefaultRoutingTableService(
+            new org.springframework.transaction.support.TransactionTemplate(txManager),
+            racing,
+            new io.sagebrush.scheduler.leader.Signal(),
+            Duration.ofMillis(200));
+    long before = routing.current().version();
+    RoutingTable first = service.current();
+    // the version read first and the rows read after it come from the same moment
+    assertThat(first.version()).isEqualTo(before);
+    assertThat(first.endpoints().get(0).variants()).isEmpty();
+    RoutingTable second = service.current();
+    assertThat(second.version()).isEqualTo(before + 1);
+    assertThat(urls(second.endpoints().get(0))).containsExactly("http://10.0.0.9:1");
+  }
+
+  @Test
+  void aRepeatedReadyWithTheSameAddressDoesNotBumpTheRoutingVersion() {
+    inService("same");
+    TaskAssignment t = lastAssignment();
+    long v = routing.current().version();
+    coordinator.report(
+        t.taskId(),
+        new TaskEvent(agent, TaskPhase.READY, clock.instant(), "ready", null, null, false, url(t)));
+    assertThat(routing.current().version()).isEqualTo(v);
+    coordinator.report(
+        t.taskId(),
+        new TaskEvent(
+            agent, TaskPhase.READY, clock.instant(), "ready", null, null, false, "http://moved:1"));
+    assertThat(routing.current().version()).isGreaterThan(v);
+    assertThat(urls(route("same"))).containsExactly("http://moved:1");
+  }
+
+  @Test
+  void aLostAgentLocksItsReplicasEndpointsInIdOrder() throws Exception {
+    inService("lock-a");
+    inService("lock-b");
+    // lock-a's replica is the newer one: created_at order is b, a; id order is a, b
+    jdbc.update(
+        "UPDATE sched_serving_replica SET created_at = created_at + interval '1 hour'"
+            + " WHERE endpoint_name = 'lock-a'");
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute("SELECT id FROM sched_endpoint WHERE name = 'lock-a' FOR UPDATE");
+        clock.advance(Duration.ofSeconds(31));
+        liveness.startWatching();
+        clock.advance(Duration.ofSeconds(31));
+        CompletableFuture<Integer> lost = CompletableFuture.supplyAsync(liveness::checkOnce);
+        for (int i = 0; i < 100; i++) {
+          Integer waiting =
+              jdbc.queryForObject("SELECT count(*) FROM pg_locks WHERE NOT granted", Integer.class);
+          if (waiting != null && waiting > 0) {
+            break;
+          }
+          Thread.sleep(50);
+        }
+        // the monitor waits for lock-a and holds no other endpoint: lock-b is free
+        st.execute("SET LOCAL lock_timeout = '500ms'");
+        st.execute("SELECT id FROM sched_endpoint WHERE name = 'lock-b' FOR UPDATE");
+        c.commit();
+        assertThat(lost.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  @Test
+  void anInPlaceCountChangeStartsAFreshPlacementWait() {
+    inService("grow");
+    // the fleet once waited for capacity long ago (a replacement that found none)
+    jdbc.update(
+        "UPDATE sched_endpoint_fleet SET waiting_since = ?, waiting_for = 'Waiting for capacity'",
+        java.sql.Timestamp.from(clock.instant().minus(Duration.ofMinutes(11))));
+    config("cfg-2", "m1", 2);
+    endpoints.update(new EndpointUpdate("grow", "cfg-2", false, Set.of(), null, false));
+    settle();
+    EndpointView v = endpoints.describe("grow");
+    assertThat(v.status()).isEqualTo(EndpointStatus.UPDATING);
+    assertThat(v.failureReason()).isNull();
+  }
+
+  @Test
+  void anInstanceTypeNoLongerInTheCatalogueIsRefusedAtCreateAndUpdate() {
+    inService("typed");
+    config("cfg-2", "m1", 2);
+    jdbc.update(
+        "UPDATE sched_endpoint_config SET echo_json = replace(echo_json, 'ml.m5.large',"
+            + " 'ml.gone.large')");
+    assertThatThrownBy(() -> endpoints.create("untyped", "cfg-1", null, List.of()))
+        .isInstanceOfSatisfying(
+            SagebrushException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION))
+        .hasMessageContaining("ml.gone.large")
+        .hasMessageContaining("AllTraffic");
+    assertThatThrownBy(
+            () ->
+                endpoints.update(
+                    new EndpointUpdate("typed", "cfg-2", false, Set.of(), null, false)))
+        .isInstanceOfSatisfying(
+            SagebrushException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION))
+        .hasMessageContaining("ml.gone.large");
+    assertThat(endpoints.exists("untyped")).isFalse();
+    assertThat(endpoints.describe("typed").status()).isEqualTo(EndpointStatus.IN_SERVICE);
+  }
+
+  @Test
+  void aContainerImageIsPlacedOnlyOnDockerAgentsAndBuiltInsAlsoOnProcessAgents() {
+    Fixtures.wipe(jdbc);
+    agent =
+        coordinator
+            .register(
+                anAgent(
+                    "proc", 16, 65_536, 0, io.sagebrush.protocol.AgentRegistration.RUNTIME_PROCESS))
+            .agentId();
+    model("m1", "serve:v1");
+    config("cfg-1", "m1", 1);
+    model("m-xgb", "sagebrush/xgboost:1.7-1");
+    config("cfg-xgb", "m-xgb", 1);
+    endpoints.create("custom", "cfg-1", null, List.of());
+    endpoints.create("builtin", "cfg-xgb", null, List.of());
+    settle();
+    assertThat(poll()).singleElement().satisfies(t -> assertThat(t.jobName()).isEqualTo("builtin"));
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT waiting_for FROM sched_endpoint_fleet f JOIN sched_endpoint e"
+                    + " ON e.id = f.endpoint_id WHERE e.name = 'custom'",
+                String.class))
+        .contains("docker runtime")
+        .contains("serve:v1");
+
+    agent = coordinator.register(anAgent("dock", 16, 65_536, 0)).agentId();
+    settle();
+    assertThat(poll()).singleElement().satisfies(t -> assertThat(t.jobName()).isEqualTo("custom"));
+  }
+
+  @Test
+  void aSettledEndpointIsNotLockedByTheReconciler() throws Exception {
+    inService("calm");
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute("SELECT id FROM sched_endpoint WHERE name = 'calm' FOR UPDATE");
+        CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(fleets::reconcileOnce);
+        assertThat(pass.get(3, TimeUnit.SECONDS)).isZero();
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  @Test
+  void aFleetWaitingForCapacityDoesNotTakeTheCapacityLockOnEveryPass() throws Exception {
+    Fixtures.wipe(jdbc);
+    agent = coordinator.register(anAgent("tiny", 1, 1024, 0)).agentId();
+    model("m1", "serve:v1");
+    config("cfg-1", "m1", 1);
+    endpoints.create("starved", "cfg-1", null, List.of());
+    settle();
+    assertThat(jdbc.queryForObject("SELECT waiting_for FROM sched_endpoint_fleet", String.class))
+        .startsWith("Waiting for capacity");
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute(
+            "SELECT pg_advisory_lock("
+                + io.sagebrush.scheduler.trainingjob.adapter.persistence.TrainingJobStore
+                    .CAPACITY_LOCK
+                + ")");
+        try {
+          CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(fleets::reconcileOnce);
+          assertThat(pass.get(3, TimeUnit.SECONDS)).isZero();
+        } finally {
+          st.execute(
+              "SELECT pg_advisory_unlock("
+                  + io.sagebrush.scheduler.trainingjob.adapter.persistence.TrainingJobStore
+                      .CAPACITY_LOCK
+                  + ")");
+        }
+      }
+    }
+    // a new agent (a nudge) or the retry interval lets it try again
+    agent = coordinator.register(anAgent("big", 16, 65_536, 0)).agentId();
+    settle();
+    assertThat(poll()).hasSize(1);
+  }
 }

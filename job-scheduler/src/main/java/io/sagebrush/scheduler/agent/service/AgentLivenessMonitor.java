@@ -105,8 +105,9 @@ public class AgentLivenessMonitor {
       }
       jobs.endTask(t.id());
     }
-    // Its serving replicas fail; the fleet reconciler replaces them elsewhere.
-    for (ServingTask t : endpoints.liveTasksOn(a.id())) {
+    // Its serving replicas fail; the fleet reconciler replaces them elsewhere. Each locks its
+    // endpoint's row: always in endpoint id order, so two agents lost at once cannot deadlock.
+    for (ServingTask t : FleetReconciler.inLockOrder(endpoints.liveTasksOn(a.id()))) {
       fleets.failLost(t, reason);
     }
     return true;

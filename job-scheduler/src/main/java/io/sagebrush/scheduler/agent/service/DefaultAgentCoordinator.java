@@ -258,7 +258,8 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
       jobs.endTask(t.id());
       placer.nudge();
     }
-    for (ServingTask t : endpoints.liveTasksOn(agent.id())) {
+    // failLost locks each endpoint's row: in endpoint id order (see FleetReconciler.inLockOrder).
+    for (ServingTask t : FleetReconciler.inLockOrder(endpoints.liveTasksOn(agent.id()))) {
       if (!t.acknowledged() || !t.createdAt().isBefore(agent.registeredAt())) {
         continue;
       }

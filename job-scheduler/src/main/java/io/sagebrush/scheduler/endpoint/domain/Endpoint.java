@@ -42,6 +42,7 @@ public final class Endpoint {
   private double trafficShift;
   private Instant lastModifiedTime;
   private Instant statusSince;
+  private Integer rollbackGeneration;
 
   public Endpoint(
       long id,
@@ -113,27 +114,36 @@ public final class Endpoint {
   }
 
   public Endpoint copy() {
-    return new Endpoint(
-        id,
-        name,
-        arn,
-        configName,
-        status,
-        failureReason,
-        deploymentConfigJson,
-        currentGeneration,
-        targetGeneration,
-        pendingConfigName,
-        updatePolicy,
-        updateStartedAt,
-        updatePhase,
-        updateStep,
-        phaseSince,
-        trafficShift,
-        creationTime,
-        lastModifiedTime,
-        statusSince,
-        version);
+    Endpoint c =
+        new Endpoint(
+            id,
+            name,
+            arn,
+            configName,
+            status,
+            failureReason,
+            deploymentConfigJson,
+            currentGeneration,
+            targetGeneration,
+            pendingConfigName,
+            updatePolicy,
+            updateStartedAt,
+            updatePhase,
+            updateStep,
+            phaseSince,
+            trafficShift,
+            creationTime,
+            lastModifiedTime,
+            statusSince,
+            version);
+    c.rollbackGeneration = rollbackGeneration;
+    return c;
+  }
+
+  /** As stored: the generation a rollback abandoned and that still serves, or null. */
+  public Endpoint withRollbackGeneration(Integer generation) {
+    rollbackGeneration = generation;
+    return this;
   }
 
   // ---- intentions ----
@@ -164,6 +174,8 @@ public final class Endpoint {
   /** Starts bringing up generation {@code generation} from config {@code config}. */
   public void startUpdate(int generation, String config, DeploymentPolicy policy, Instant now) {
     require(updatable(), "startUpdate");
+    // A generation a rollback left serving retires now: the new update brings its own fleet.
+    rollbackGeneration = null;
     targetGeneration = generation;
     pendingConfigName = config;
     updatePolicy = policy;
@@ -231,9 +243,14 @@ public final class Endpoint {
     setStatus(EndpointStatus.IN_SERVICE, now);
   }
 
-  /** The update is abandoned; traffic stays on (or returns to) the current generation. */
+  /**
+   * The update is abandoned; traffic stays on (or returns to) the current generation. When the
+   * current generation is not full, the abandoned one keeps serving with what it has ready until
+   * the current generation is back ({@link #rollbackGeneration()}).
+   */
   public void rollBack(String reason, boolean oldFleetFull, Instant now) {
     require(targetGeneration != null, "rollBack");
+    rollbackGeneration = oldFleetFull ? null : targetGeneration;
     clearUpdate();
     failureReason = reason;
     setStatus(oldFleetFull ? EndpointStatus.IN_SERVICE : EndpointStatus.ROLLING_BACK, now);
@@ -271,7 +288,23 @@ public final class Endpoint {
     }
   }
 
+  /** The generation in service is full again: the abandoned generation retires. */
+  public void endRollback(Instant now) {
+    if (rollbackGeneration != null) {
+      rollbackGeneration = null;
+      lastModifiedTime = now;
+    }
+  }
+
   // ---- accessors ----
+
+  /**
+   * The generation a rollback abandoned while the current one was not full: it keeps its ready
+   * replicas routed, retiring them as the current generation's come back; null otherwise.
+   */
+  public Integer rollbackGeneration() {
+    return rollbackGeneration;
+  }
 
   public long id() {
     return id;
@@ -362,6 +395,7 @@ public final class Endpoint {
         && Objects.equals(deploymentConfigJson, o.deploymentConfigJson)
         && currentGeneration == o.currentGeneration
         && Objects.equals(targetGeneration, o.targetGeneration)
+        && Objects.equals(rollbackGeneration, o.rollbackGeneration)
         && Objects.equals(pendingConfigName, o.pendingConfigName)
         && updatePhase == o.updatePhase
         && updateStep == o.updateStep

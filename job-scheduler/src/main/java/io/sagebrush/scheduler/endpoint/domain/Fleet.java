@@ -13,6 +13,8 @@ import java.util.Objects;
  *     UpdateEndpointWeightsAndCapacities)
  * @param waitingSince when the fleet last needed a replica that fit on no agent, null when placed
  * @param waitingFor what it waits for (the placement message)
+ * @param countBefore the desired count before the last capacity change (restored when that change
+ *     is given up), null when none was made
  */
 public record Fleet(
     int generation,
@@ -29,10 +31,47 @@ public record Fleet(
     int downloadTimeoutSeconds,
     Instant createdAt,
     Instant waitingSince,
-    String waitingFor) {
+    String waitingFor,
+    Integer countBefore) {
 
   public Fleet {
     environment = environment == null ? Map.of() : Map.copyOf(environment);
+  }
+
+  /** A fleet without a capacity change behind it. */
+  public Fleet(
+      int generation,
+      String variantName,
+      String modelName,
+      String image,
+      String modelDataUrl,
+      Map<String, String> environment,
+      String instanceType,
+      int desiredCount,
+      double desiredWeight,
+      double currentWeight,
+      int startupTimeoutSeconds,
+      int downloadTimeoutSeconds,
+      Instant createdAt,
+      Instant waitingSince,
+      String waitingFor) {
+    this(
+        generation,
+        variantName,
+        modelName,
+        image,
+        modelDataUrl,
+        environment,
+        instanceType,
+        desiredCount,
+        desiredWeight,
+        currentWeight,
+        startupTimeoutSeconds,
+        downloadTimeoutSeconds,
+        createdAt,
+        waitingSince,
+        waitingFor,
+        null);
   }
 
   /** This fleet in generation {@code g}. */
@@ -52,9 +91,11 @@ public record Fleet(
         downloadTimeoutSeconds,
         now,
         null,
+        null,
         null);
   }
 
+  /** Counts and weights set as they are (the decider's own corrections); the wait is kept. */
   public Fleet withCountAndWeight(int count, double desired, double current) {
     return new Fleet(
         generation,
@@ -71,7 +112,54 @@ public record Fleet(
         downloadTimeoutSeconds,
         createdAt,
         waitingSince,
-        waitingFor);
+        waitingFor,
+        countBefore);
+  }
+
+  /**
+   * A capacity change the client asked for: a new count remembers the count before it (restored if
+   * the change is given up) and starts a fresh placement wait; weights alone change nothing else.
+   */
+  public Fleet rescaled(int count, double desired, double current) {
+    boolean counts = count != desiredCount;
+    return new Fleet(
+        generation,
+        variantName,
+        modelName,
+        image,
+        modelDataUrl,
+        environment,
+        instanceType,
+        count,
+        desired,
+        current,
+        startupTimeoutSeconds,
+        downloadTimeoutSeconds,
+        createdAt,
+        counts ? null : waitingSince,
+        counts ? null : waitingFor,
+        counts ? Integer.valueOf(desiredCount) : countBefore);
+  }
+
+  /** The capacity change is given up: back to {@code count}, no wait, nothing to restore. */
+  public Fleet revertedTo(int count) {
+    return new Fleet(
+        generation,
+        variantName,
+        modelName,
+        image,
+        modelDataUrl,
+        environment,
+        instanceType,
+        count,
+        desiredWeight,
+        currentWeight,
+        startupTimeoutSeconds,
+        downloadTimeoutSeconds,
+        createdAt,
+        null,
+        null,
+        null);
   }
 
   /** True when both run the same thing the same way (only counts and weights may differ). */

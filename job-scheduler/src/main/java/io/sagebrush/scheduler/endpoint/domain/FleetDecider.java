@@ -16,25 +16,43 @@ import java.util.Map;
  *
  * <ol>
  *   <li>Replica deadlines: a replica not ready within its variant's download + startup timeouts (+
- *       slack) fails; a draining replica gets its stop order at its stop time; a stop order
+ *       slack) fails and gets a stop order (its capacity is held until the stop is confirmed or the
+ *       stop timeout passes); a draining replica gets its stop order at its stop time; a stop order
  *       unanswered for the stop timeout ends the replica.
  *   <li>Deleting and Failed endpoints keep no replicas; a deleting endpoint goes once none is left.
  *   <li>Failures: a failed replica while Creating fails the endpoint; a failed new-fleet replica,
  *       the update's execution timeout or a new fleet that finds no capacity rolls the update back.
+ *       When the generation in service is not full at that moment, the abandoned generation keeps
+ *       its ready replicas routed and retires them (in RollbackMaximumBatchSize batches, else all
+ *       at once) as the generation in service comes back. A capacity change given up restores the
+ *       count before it.
  *   <li>Update progress: blue/green (all at once, canary, linear traffic steps with waits; the wait
  *       after the last step is the bake) or rolling (batches; each old batch retired after its new
  *       batch is ready and the wait passed). On completion the old fleet drains (out of the routing
  *       table at once, stopped after max(drain delay, TerminationWaitInSeconds)).
  *   <li>Counts: every fleet is brought to the replicas it should have now: new ones placed, surplus
- *       ones retired (starting ones stopped, ready ones drained).
+ *       ones retired (starting ones stopped, ready ones drained). After consecutive failures a
+ *       fleet's replacements back off (1 s doubling to 60 s; a ready replica resets it).
  *   <li>Creating / Updating / RollingBack become InService once every variant is full.
  * </ol>
  */
 public final class FleetDecider {
   private final FleetSettings settings;
 
+  /**
+   * The first replacement after a failure goes at once; later ones wait 1 s, 2 s, ... up to this.
+   */
+  static final Duration MAX_REPLACEMENT_BACKOFF = Duration.ofSeconds(60);
+
+  /** A traffic shift this close to 1 is 1 (steps are fractions that need not add up exactly). */
+  static final double SHIFT_EPSILON = 1e-9;
+
   public FleetDecider(FleetSettings settings) {
     this.settings = settings;
+  }
+
+  public FleetSettings settings() {
+    return settings;
   }
 
   /** A replica's effective state during one pass. */
@@ -107,18 +125,24 @@ public final class FleetDecider {
                 + " seconds.";
       }
       if (why != null) {
-        // Give up the capacity change: keep what is running.
+        // Give up the capacity change: back to the count before it (never below what runs).
         for (Fleet f : fleets) {
           if (f.generation() == e.currentGeneration()) {
             int ready = ready(f, replicas, p);
             if (ready < f.desiredCount()) {
-              d.fleetChanges()
-                  .add(f.withCountAndWeight(ready, f.desiredWeight(), f.currentWeight()));
+              int before = f.countBefore() == null ? ready : Math.max(f.countBefore(), ready);
+              d.fleetChanges().add(f.revertedTo(Math.min(before, f.desiredCount())));
             }
           }
         }
         e.abandonScaling("Endpoint update rolled back: " + why, now);
       }
+    }
+
+    if (e.rollbackGeneration() != null
+        && full(withChanges(fleets, d), replicas, e.currentGeneration(), p)) {
+      // The generation in service is back: the abandoned one retires (all that is left of it).
+      e.endRollback(now);
     }
 
     for (Fleet f : fleets) {
@@ -128,6 +152,8 @@ public final class FleetDecider {
         want = keepOld(e, effective, fleets);
       } else if (e.targetGeneration() != null && f.generation() == e.targetGeneration()) {
         want = targetNew(e, effective, fleets);
+      } else if (e.rollbackGeneration() != null && f.generation() == e.rollbackGeneration()) {
+        want = keepAbandoned(e, effective, withChanges(fleets, d), replicas, p);
       } else {
         want = 0;
       }
@@ -145,7 +171,9 @@ public final class FleetDecider {
     for (Fleet f : fleets) {
       int g = f.generation();
       boolean kept =
-          g == e.currentGeneration() || (e.targetGeneration() != null && g == e.targetGeneration());
+          g == e.currentGeneration()
+              || (e.targetGeneration() != null && g == e.targetGeneration())
+              || (e.rollbackGeneration() != null && g == e.rollbackGeneration());
       boolean replicasLeft =
           replicas.stream().anyMatch(r -> r.generation() == g && !p.state.get(r.id()).ended());
       if (!kept && !replicasLeft) {
@@ -167,11 +195,14 @@ public final class FleetDecider {
           Instant deadline = r.createdAt().plusSeconds(budget).plus(settings.startupSlack());
           if (!now.isBefore(deadline)) {
             String reason =
-                "The replica did not pass the ping health check within "
+                "The primary container for production variant "
+                    + r.variantName()
+                    + " did not pass the ping health check within "
                     + budget
                     + " seconds of its placement (model download and container startup"
-                    + " timeouts)";
-            d.end().put(r.id(), new EndReplica(ReplicaState.FAILED, reason));
+                    + " timeouts).";
+            // Its container may still run: stopped, its capacity held until that is confirmed.
+            d.end().put(r.id(), new EndReplica(ReplicaState.FAILED, reason, true));
             p.state.put(r.id(), ReplicaState.FAILED);
             p.reason.put(r.id(), reason);
             p.since.put(r.id(), now);
@@ -219,13 +250,32 @@ public final class FleetDecider {
         .orElse(null);
   }
 
-  /** SageMaker's wording for a replica that never served, with what the agent said. */
+  /**
+   * The FailureReason for a replica that failed, from what the agent (or the control plane) said: a
+   * reason that already names the variant as-is; an image or model data failure (the agent's {@code
+   * ClientError: ...}) as a failed deployment; anything else as SageMaker's ping health check
+   * failure with the reason appended.
+   */
   public static String pingFailure(String variant, String reason) {
     String base =
         "The primary container for production variant "
             + variant
             + " did not pass the ping health check";
-    return reason == null || reason.isBlank() ? base + "." : base + ": " + reason;
+    if (reason == null || reason.isBlank()) {
+      return base + ".";
+    }
+    String r = reason.strip();
+    if (r.startsWith("The container for production variant")
+        || r.startsWith("The primary container for production variant")) {
+      return r;
+    }
+    if (r.startsWith("ClientError:")) {
+      return "Failed to deploy production variant "
+          + variant
+          + ": "
+          + r.substring("ClientError:".length()).strip();
+    }
+    return base + ": " + r;
   }
 
   private String placementFailure(List<Fleet> fleets, int generation, Instant now) {
@@ -326,7 +376,7 @@ public final class FleetDecider {
         double first =
             switch (type) {
               case "CANARY" -> fraction(routing.canarySize(), total);
-              case "LINEAR" -> fraction(routing.linearStepSize(), total);
+              case "LINEAR" -> linearShift(1, fraction(routing.linearStepSize(), total));
               default -> 1.0;
             };
         e.advanceUpdate(UpdatePhase.SHIFTING, 1, first, now);
@@ -341,10 +391,19 @@ public final class FleetDecider {
     }
     double next =
         "LINEAR".equals(type)
-            ? Math.min(1.0, e.trafficShift() + fraction(routing.linearStepSize(), total))
+            ? linearShift(e.updateStep() + 1, fraction(routing.linearStepSize(), total))
             : 1.0;
     e.advanceUpdate(UpdatePhase.SHIFTING, e.updateStep() + 1, next, now);
     return false;
+  }
+
+  /**
+   * The traffic share after linear step {@code k} (1-based) of {@code step} each: computed from the
+   * step index, not summed, and snapped to 1 when within {@link #SHIFT_EPSILON} of it.
+   */
+  static double linearShift(int k, double step) {
+    double shift = k * step;
+    return shift >= 1.0 - SHIFT_EPSILON ? 1.0 : shift;
   }
 
   /** A CapacitySize as a share of {@code total} instances, in (0, 1]. */
@@ -383,6 +442,35 @@ public final class FleetDecider {
     return Math.max(0, f.desiredCount() - (e.updateStep() - 1) * batch);
   }
 
+  /**
+   * Replicas a generation abandoned by a rollback keeps: never more than it has ready (it gets no
+   * new ones), and enough to cover what the generation in service still lacks for the variant.
+   * Without a RollbackMaximumBatchSize it keeps all of them until the generation in service is full
+   * (then {@link Endpoint#endRollback} retires the rest at once); with one, the ones no longer
+   * needed retire in whole batches of that size.
+   */
+  private static int keepAbandoned(
+      Endpoint e, Fleet f, List<Fleet> fleets, List<Replica> replicas, Pass p) {
+    Fleet current = find(fleets, e.currentGeneration(), f.variantName());
+    int readyAbandoned = ready(f, replicas, p);
+    if (current == null) {
+      return 0;
+    }
+    int missing = Math.max(0, current.desiredCount() - ready(current, replicas, p));
+    DeploymentPolicy.CapacitySize size =
+        e.updatePolicy() == null || e.updatePolicy().rolling() == null
+            ? null
+            : e.updatePolicy().rolling().rollbackMaximumBatchSize();
+    if (size == null) {
+      return missing > 0 ? readyAbandoned : 0;
+    }
+    int total =
+        generation(fleets, e.rollbackGeneration()).stream().mapToInt(Fleet::desiredCount).sum();
+    int batch = batchSize(size, total);
+    int surplus = readyAbandoned - Math.min(readyAbandoned, missing);
+    return readyAbandoned - (surplus / batch) * batch;
+  }
+
   /** Replicas the new generation should have now. */
   private static int targetNew(Endpoint e, Fleet f, List<Fleet> fleets) {
     if (e.updatePolicy() == null || e.updatePolicy().rolling() == null) {
@@ -406,6 +494,9 @@ public final class FleetDecider {
       Pass p) {
     List<Replica> live = replicasOf(f, replicas, p);
     if (live.size() < want) {
+      if (now.isBefore(nextReplacement(f, replicas, p))) {
+        return;
+      }
       d.place().add(new PlaceRequest(f.generation(), f.variantName(), want - live.size()));
       return;
     }
@@ -428,6 +519,41 @@ public final class FleetDecider {
         p.state.put(r.id(), ReplicaState.STOPPING);
       }
     }
+  }
+
+  /**
+   * When the fleet may place again after consecutive failures (those since its last replica became
+   * ready): the first failure is replaced at once, then 1 s, 2 s, 4 s ... up to {@link
+   * #MAX_REPLACEMENT_BACKOFF} after the latest failure, so a crash-looping model is not re-placed
+   * on every pass.
+   */
+  private static Instant nextReplacement(Fleet f, List<Replica> replicas, Pass p) {
+    Instant lastReady = null;
+    for (Replica r : replicas) {
+      if (r.of(f) && r.readyAt() != null && (lastReady == null || r.readyAt().isAfter(lastReady))) {
+        lastReady = r.readyAt();
+      }
+    }
+    int failures = 0;
+    Instant lastFailure = null;
+    for (Replica r : replicas) {
+      if (!r.of(f) || p.state.get(r.id()) != ReplicaState.FAILED) {
+        continue;
+      }
+      Instant at = p.since.get(r.id());
+      if (lastReady != null && !at.isAfter(lastReady)) {
+        continue;
+      }
+      failures++;
+      if (lastFailure == null || at.isAfter(lastFailure)) {
+        lastFailure = at;
+      }
+    }
+    if (failures < 2) {
+      return Instant.MIN;
+    }
+    long seconds = 1L << Math.min(failures - 2, 10);
+    return lastFailure.plus(min(Duration.ofSeconds(seconds), MAX_REPLACEMENT_BACKOFF));
   }
 
   // ---- helpers ----
@@ -466,6 +592,10 @@ public final class FleetDecider {
 
   private static List<Fleet> withChanges(List<Fleet> fleets, FleetDecision d) {
     return fleets.stream().map(f -> changed(d, f)).toList();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -16,8 +16,17 @@ public final class FleetDecision {
   /** Replicas to place for a fleet. */
   public record PlaceRequest(int generation, String variantName, int count) {}
 
-  /** A replica the control plane ends (deadline passed): FAILED with a reason, or STOPPED. */
-  public record EndReplica(ReplicaState state, String reason) {}
+  /**
+   * A replica the control plane ends (deadline passed): FAILED with a reason, or STOPPED.
+   *
+   * @param stop its container may still run: it gets a stop order and keeps its capacity until the
+   *     agent confirms the stop (or the stop timeout passes)
+   */
+  public record EndReplica(ReplicaState state, String reason, boolean stop) {
+    public EndReplica(ReplicaState state, String reason) {
+      this(state, reason, false);
+    }
+  }
 
   private final Endpoint endpoint;
   private final List<PlaceRequest> place = new ArrayList<>();

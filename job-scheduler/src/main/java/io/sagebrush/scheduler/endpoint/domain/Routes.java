@@ -13,7 +13,9 @@ import java.util.List;
  * <p>Blue/green: the old fleet gets {@code weight * (1 - shift)}, the new one {@code weight *
  * shift}. Rolling: each gets the variant's weight in proportion to its ready replicas. A fleet
  * without ready replicas, or whose share fell to zero during an update, is left out; draining
- * replicas are never routed.
+ * replicas are never routed. After a rollback that left the generation in service short, the
+ * abandoned generation's ready replicas stay routed (shares in proportion to ready replicas) until
+ * it is full again.
  */
 public final class Routes {
   private Routes() {}
@@ -21,14 +23,18 @@ public final class Routes {
   public static List<VariantRoute> of(Endpoint e, List<Fleet> fleets, List<Replica> replicas) {
     List<VariantRoute> out = new ArrayList<>();
     Integer target = e.targetGeneration();
-    boolean rolling =
-        target != null && e.updatePolicy() != null && e.updatePolicy().rolling() != null;
+    // During an update the other generation is the new one; after a rollback that left the
+    // generation in service short, it is the abandoned one, which serves until that is full.
+    Integer other = target != null ? target : e.rollbackGeneration();
+    boolean proportional =
+        (target != null && e.updatePolicy() != null && e.updatePolicy().rolling() != null)
+            || (target == null && other != null);
     List<Fleet> ordered = new ArrayList<>(fleets);
     ordered.sort(Comparator.comparing(Fleet::variantName).thenComparing(Fleet::generation));
     for (Fleet f : ordered) {
       boolean current = f.generation() == e.currentGeneration();
-      boolean isTarget = target != null && f.generation() == target;
-      if (!current && !isTarget) {
+      boolean isOther = other != null && f.generation() == other;
+      if (!current && !isOther) {
         continue;
       }
       List<ReplicaRoute> ready = readyOf(f, replicas);
@@ -36,24 +42,24 @@ public final class Routes {
         continue;
       }
       double factor;
-      if (target == null) {
+      if (other == null) {
         factor = 1.0;
-      } else if (rolling) {
+      } else if (proportional) {
         int mine = ready.size();
-        int other = 0;
+        int theirs = 0;
         for (Fleet o : fleets) {
           boolean otherGen =
-              current ? o.generation() == target : o.generation() == e.currentGeneration();
+              current ? o.generation() == other : o.generation() == e.currentGeneration();
           if (otherGen && o.variantName().equals(f.variantName())) {
-            other += readyOf(o, replicas).size();
+            theirs += readyOf(o, replicas).size();
           }
         }
-        factor = (double) mine / (mine + other);
+        factor = (double) mine / (mine + theirs);
       } else {
         factor = current ? 1.0 - e.trafficShift() : e.trafficShift();
       }
       double weight = f.currentWeight() * factor;
-      if (target != null && factor <= 0) {
+      if (other != null && factor <= 0) {
         continue;
       }
       out.add(new VariantRoute(f.variantName(), String.valueOf(f.generation()), weight, ready));

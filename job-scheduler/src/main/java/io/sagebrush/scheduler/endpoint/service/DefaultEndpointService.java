@@ -18,6 +18,7 @@ import io.sagebrush.scheduler.endpoint.domain.Fleet;
 import io.sagebrush.scheduler.model.adapter.persistence.EndpointConfigStore;
 import io.sagebrush.scheduler.model.adapter.persistence.ModelStore;
 import io.sagebrush.scheduler.model.domain.EndpointConfig;
+import io.sagebrush.scheduler.placement.domain.InstanceCatalogue;
 import io.sagebrush.scheduler.tag.service.DefaultTagService;
 import io.sagebrush.scheduler.trainingjob.adapter.persistence.CasRetry;
 import io.sagebrush.scheduler.trainingjob.domain.Tag;
@@ -51,6 +52,7 @@ public class DefaultEndpointService implements EndpointService {
   private final Arns arns;
   private final Clock clock;
   private final FleetReconciler reconciler;
+  private final InstanceCatalogue catalogue;
 
   public DefaultEndpointService(
       TransactionTemplate tx,
@@ -62,8 +64,10 @@ public class DefaultEndpointService implements EndpointService {
       Clock clock,
       FleetReconciler reconciler,
       int defaultStartupTimeoutSeconds,
-      int defaultDownloadTimeoutSeconds) {
+      int defaultDownloadTimeoutSeconds,
+      InstanceCatalogue catalogue) {
     this.tx = tx;
+    this.catalogue = catalogue;
     this.store = store;
     this.configs = configs;
     this.resolver =
@@ -91,6 +95,7 @@ public class DefaultEndpointService implements EndpointService {
             EndpointConfig config = config(configName);
             Instant now = now();
             List<Fleet> fleets = resolver.resolve(config, 1, now);
+            requireKnownInstanceTypes(config, fleets);
             Endpoint e = Endpoint.creating(name, arn, config.name(), policy, now);
             long id = store.insert(e);
             fleets.forEach(f -> store.insertFleet(id, f));
@@ -122,6 +127,27 @@ public class DefaultEndpointService implements EndpointService {
             () ->
                 SagebrushException.validation(
                     "Could not find endpoint configuration \"" + arns.endpointConfig(n) + "\"."));
+  }
+
+  /**
+   * Endpoint configs are checked against the instance catalogue when created, but the catalogue is
+   * configuration: a type removed since cannot be placed, so the endpoint is refused now rather
+   * than failing at its placement timeout.
+   */
+  private void requireKnownInstanceTypes(EndpointConfig config, List<Fleet> fleets) {
+    for (Fleet f : fleets) {
+      if (catalogue.find(f.instanceType()).isEmpty()) {
+        throw SagebrushException.validation(
+            "The instance type "
+                + f.instanceType()
+                + " of production variant "
+                + f.variantName()
+                + " in endpoint configuration \""
+                + arns.endpointConfig(config.name())
+                + "\" is not an instance type this server knows (configure more with"
+                + " sagebrush.scheduler.instance-types.extra).");
+      }
+    }
   }
 
   @Override
@@ -229,6 +255,7 @@ public class DefaultEndpointService implements EndpointService {
                       // Never reuse a generation: replicas of a rolled-back one may linger.
                       int nextGen = store.maxGeneration(e.id()) + 1;
                       List<Fleet> fresh = resolver.resolve(config, nextGen, now);
+                      requireKnownInstanceTypes(config, fresh);
                       if (u.retainAllVariantProperties()) {
                         fresh = retain(fresh, current, u.excludedRetainedProperties());
                       }
@@ -242,10 +269,10 @@ public class DefaultEndpointService implements EndpointService {
                         for (Fleet f : fresh) {
                           Fleet old = byName.get(f.variantName());
                           counts |= old.desiredCount() != f.desiredCount();
+                          // A new count remembers the old one and gets a fresh placement wait.
                           store.updateFleet(
                               e.id(),
-                              old.withCountAndWeight(
-                                  f.desiredCount(), f.desiredWeight(), f.currentWeight()));
+                              old.rescaled(f.desiredCount(), f.desiredWeight(), f.currentWeight()));
                         }
                         e.updateInPlace(config.name(), policy, counts, now);
                       } else {
@@ -345,24 +372,8 @@ public class DefaultEndpointService implements EndpointService {
                         double weight =
                             d.desiredWeight() == null ? f.desiredWeight() : d.desiredWeight();
                         counts |= count != f.desiredCount();
-                        // A fresh capacity request gets a fresh placement deadline.
-                        Fleet changed =
-                            new Fleet(
-                                f.generation(),
-                                f.variantName(),
-                                f.modelName(),
-                                f.image(),
-                                f.modelDataUrl(),
-                                f.environment(),
-                                f.instanceType(),
-                                count,
-                                weight,
-                                weight,
-                                f.startupTimeoutSeconds(),
-                                f.downloadTimeoutSeconds(),
-                                f.createdAt(),
-                                null,
-                                null);
+                        // A new count remembers the old one and gets a fresh placement wait.
+                        Fleet changed = f.rescaled(count, weight, weight);
                         if (!Objects.equals(changed, f)) {
                           store.updateFleet(e.id(), changed);
                         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class DefaultRoutingTableService implements RoutingTableService {
   private final TransactionTemplate tx;
+  private final TransactionTemplate snapshot;
   private final EndpointStore store;
   private final Signal changed;
   private final Duration recheck;
@@ -30,6 +32,10 @@ public class DefaultRoutingTableService implements RoutingTableService {
   public DefaultRoutingTableService(
       TransactionTemplate tx, EndpointStore store, Signal changed, Duration recheck) {
     this.tx = tx;
+    // The table is read in one snapshot: version, endpoints, fleets and replicas as of one moment.
+    this.snapshot = new TransactionTemplate(tx.getTransactionManager());
+    this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+    this.snapshot.setReadOnly(true);
     this.store = store;
     this.changed = changed;
     this.recheck = recheck;
@@ -42,7 +48,7 @@ public class DefaultRoutingTableService implements RoutingTableService {
     if (c.version() == version && version != 0) {
       return c;
     }
-    RoutingTable built = tx.execute(s -> build());
+    RoutingTable built = snapshot.execute(s -> build());
     synchronized (this) {
       if (built.version() >= cached.version()) {
         cached = built;
@@ -51,7 +57,10 @@ public class DefaultRoutingTableService implements RoutingTableService {
     return built;
   }
 
-  /** Reads the version first: the rows read after it are at least as new as it says. */
+  /**
+   * Runs in one REPEATABLE READ transaction, so the version and every row come from the same
+   * snapshot (no change committed between two of its statements tears the table).
+   */
   private RoutingTable build() {
     long version = store.routingVersion();
     Map<Long, List<Fleet>> fleets = store.allFleets();

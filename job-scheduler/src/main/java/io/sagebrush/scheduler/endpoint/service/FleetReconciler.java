@@ -1,6 +1,7 @@
 package io.sagebrush.scheduler.endpoint.service;
 
 import io.sagebrush.common.arn.Arns;
+import io.sagebrush.protocol.AgentRegistration;
 import io.sagebrush.protocol.HostSpec;
 import io.sagebrush.protocol.ResourceSpec;
 import io.sagebrush.protocol.ServingSpec;
@@ -22,6 +23,7 @@ import io.sagebrush.scheduler.endpoint.domain.ServingTask;
 import io.sagebrush.scheduler.leader.Signal;
 import io.sagebrush.scheduler.logs.service.LogStore;
 import io.sagebrush.scheduler.placement.domain.AgentCapacity;
+import io.sagebrush.scheduler.placement.domain.BuiltInImages;
 import io.sagebrush.scheduler.placement.domain.InstanceCatalogue;
 import io.sagebrush.scheduler.placement.domain.InstanceType;
 import io.sagebrush.scheduler.placement.domain.Placement;
@@ -32,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,13 +53,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * agents' observations of serving replicas.
  *
  * <ol>
- *   <li>For each endpoint, in its own transaction: lock the endpoint row, load fleets and replicas,
- *       decide.
+ *   <li>For each endpoint, in its own transaction: decide on it as committed; when that wants
+ *       nothing done the endpoint is left alone (not locked). Otherwise lock the endpoint row, load
+ *       fleets and replicas again, decide. A fleet that found no capacity tries again after {@link
+ *       #PLACEMENT_RETRY} or the next nudge, not on every pass.
  *   <li>Apply: end, stop and drain replicas; write fleet and endpoint changes; place new replicas
  *       on agents (capacity shared with training, under the placement lock) with their serving
  *       assignments and log streams; delete a deleted endpoint's rows.
  *   <li>Bump the routing version when gateways must see the change; after commit wake the agents
  *       that got orders.
+ *   <li>Every {@link #HOUSEKEEPING_INTERVAL}: purge long-ended replicas and free the capacity of
+ *       failed replicas whose stop was not confirmed within the stop timeout.
  * </ol>
  */
 public class FleetReconciler {
@@ -66,6 +74,21 @@ public class FleetReconciler {
 
   /** Ended replicas are kept this long (the decider reads recent failures). */
   static final Duration KEEP_ENDED = Duration.ofHours(1);
+
+  /** Housekeeping (purging ended replicas, giving up on unconfirmed stops) runs this often. */
+  static final Duration HOUSEKEEPING_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * A fleet that found no capacity tries again after this, or sooner when the loop was nudged (an
+   * agent registered, a replica ended, an endpoint changed).
+   */
+  static final Duration PLACEMENT_RETRY = Duration.ofSeconds(2);
+
+  /** A fleet's last placement attempt that found no capacity. */
+  private record Attempt(Instant at, long nudges) {}
+
+  private final Map<String, Attempt> waitingAttempts = new ConcurrentHashMap<>();
+  private volatile Instant lastHousekeeping;
 
   private final TransactionTemplate tx;
   private final EndpointStore store;
@@ -129,6 +152,7 @@ public class FleetReconciler {
    * @return how many endpoints changed
    */
   public int reconcileOnce() {
+    housekeeping();
     List<Long> ids = tx.execute(s -> store.ids());
     int changed = 0;
     for (long id : ids) {
@@ -152,12 +176,110 @@ public class FleetReconciler {
     return changed;
   }
 
+  /**
+   * At most every {@link #HOUSEKEEPING_INTERVAL}: forgets replicas that ended over {@link
+   * #KEEP_ENDED} ago, and frees the capacity of failed replicas whose stop the agent has not
+   * confirmed within the stop timeout.
+   */
+  private void housekeeping() {
+    Instant now = clock.instant();
+    Instant last = lastHousekeeping;
+    if (last != null && now.isBefore(last.plus(HOUSEKEEPING_INTERVAL)) && !now.isBefore(last)) {
+      return;
+    }
+    lastHousekeeping = now;
+    try {
+      Integer freed =
+          tx.execute(
+              s -> {
+                store.purgeEnded(now.minus(KEEP_ENDED));
+                return store.endUnconfirmedFailures(now.minus(decider.settings().stopTimeout()));
+              });
+      if (freed != null && freed > 0) {
+        LOG.info("Freed the capacity of {} failed replicas whose stop was not confirmed", freed);
+        nudge();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Endpoint housekeeping failed: {}", e.toString(), e);
+    }
+    waitingAttempts.values().removeIf(a -> a.at().isBefore(now.minus(Duration.ofMinutes(10))));
+  }
+
+  private static String fleetKey(long endpointId, int generation, String variant) {
+    return endpointId + "/" + generation + "/" + variant;
+  }
+
+  /** Placement requests to try now: those of fleets not waiting out a {@link #PLACEMENT_RETRY}. */
+  private List<FleetDecision.PlaceRequest> due(
+      long endpointId, List<Fleet> fleets, List<FleetDecision.PlaceRequest> requests, Instant now) {
+    long nudges = trigger.generation();
+    List<FleetDecision.PlaceRequest> out = new ArrayList<>();
+    for (FleetDecision.PlaceRequest r : requests) {
+      boolean waiting =
+          fleets.stream()
+              .anyMatch(
+                  f ->
+                      f.generation() == r.generation()
+                          && f.variantName().equals(r.variantName())
+                          && f.waitingSince() != null);
+      Attempt a = waitingAttempts.get(fleetKey(endpointId, r.generation(), r.variantName()));
+      if (waiting
+          && a != null
+          && a.nudges() == nudges
+          && now.isBefore(a.at().plus(PLACEMENT_RETRY))
+          && !now.isBefore(a.at())) {
+        continue;
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  /**
+   * True when deciding on the endpoint as committed wants nothing done: then it is not locked at
+   * all (most endpoints, most passes).
+   */
+  private boolean idle(
+      Endpoint e, List<Fleet> fleets, FleetDecision d, List<FleetDecision.PlaceRequest> place) {
+    if (!d.drain().isEmpty()
+        || !d.stop().isEmpty()
+        || !d.end().isEmpty()
+        || !d.fleetChanges().isEmpty()
+        || !d.dropGenerations().isEmpty()
+        || d.delete()
+        || !place.isEmpty()
+        || !d.endpoint().sameStateAs(e)) {
+      return false;
+    }
+    for (Fleet f : fleets) {
+      boolean placing =
+          d.place().stream()
+              .anyMatch(
+                  r -> r.generation() == f.generation() && r.variantName().equals(f.variantName()));
+      if (f.waitingSince() != null && !placing) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean reconcile(long id, Set<String> wake) {
+    Instant now = clock.instant();
+    // A look without the lock first: an endpoint with nothing to do is left alone.
+    Endpoint seen = store.find(id).orElse(null);
+    if (seen == null) {
+      return false;
+    }
+    List<Fleet> seenFleets = store.fleets(id);
+    FleetDecision look =
+        decider.decide(seen, seenFleets, store.replicas(id, now.minus(KEEP_ENDED)), now);
+    if (idle(seen, seenFleets, look, due(id, seenFleets, look.place(), now))) {
+      return false;
+    }
     Endpoint e = store.lock(id).orElse(null);
     if (e == null) {
       return false;
     }
-    Instant now = clock.instant();
     List<Fleet> fleets = store.fleets(id);
     List<Replica> replicas = store.replicas(id, now.minus(KEEP_ENDED));
     FleetDecision d = decider.decide(e, fleets, replicas, now);
@@ -168,7 +290,13 @@ public class FleetReconciler {
 
     for (Map.Entry<String, FleetDecision.EndReplica> end : d.end().entrySet()) {
       Replica r = byId.get(end.getKey());
-      store.setState(r.id(), end.getValue().state(), end.getValue().reason(), now);
+      if (end.getValue().stop()) {
+        // Failed, but its container may still run: stop it and keep its capacity until then.
+        store.failAndStop(r.id(), end.getValue().reason(), now);
+        wake.add(r.agentId());
+      } else {
+        store.setState(r.id(), end.getValue().state(), end.getValue().reason(), now);
+      }
       routing |= r.state() == ReplicaState.READY;
       changed = true;
     }
@@ -212,8 +340,9 @@ public class FleetReconciler {
             next.failureReason() == null ? "" : " (" + next.failureReason() + ")");
       }
     }
-    if (!d.place().isEmpty()) {
-      changed |= place(next, fleets, d.place(), now, wake);
+    List<FleetDecision.PlaceRequest> place = due(id, fleets, d.place(), now);
+    if (!place.isEmpty()) {
+      changed |= place(next, fleets, place, now, wake);
     }
     for (Fleet f : fleets) {
       boolean placing =
@@ -228,7 +357,6 @@ public class FleetReconciler {
     for (int g : d.dropGenerations()) {
       store.deleteFleets(id, g);
     }
-    store.purgeEnded(id, now.minus(KEEP_ENDED));
     if (routing) {
       store.bumpRoutingVersion();
     }
@@ -262,10 +390,28 @@ public class FleetReconciler {
         continue;
       }
       String waiting = null;
+      // Only agents with the docker runtime run images other than the built-in algorithms.
+      boolean dockerOnly = !BuiltInImages.isBuiltIn(f.image());
       for (int i = 0; i < req.count(); i++) {
-        PlacementDecision pd = placement.choose(type, 1, capacities);
+        List<AgentCapacity> candidates =
+            dockerOnly
+                ? capacities.stream()
+                    .filter(a -> AgentRegistration.RUNTIME_DOCKER.equals(a.runtime()))
+                    .toList()
+                : capacities;
+        PlacementDecision pd = placement.choose(type, 1, candidates);
         if (!pd.placed()) {
           waiting = pd.waitingFor();
+          if (dockerOnly && candidates.isEmpty() && !capacities.isEmpty()) {
+            waiting =
+                "Waiting for capacity: needs 1 x "
+                    + type.name()
+                    + " ("
+                    + type.describe()
+                    + " each) on an agent with the docker runtime (image "
+                    + f.image()
+                    + " is not a built-in algorithm); no registered agent has it";
+          }
           break;
         }
         List<Integer> gpus = pd.gpusPerHost().get(0);
@@ -292,6 +438,12 @@ public class FleetReconciler {
         placedAny = true;
       }
       store.setWaiting(e.id(), f, waiting, now);
+      String key = fleetKey(e.id(), f.generation(), f.variantName());
+      if (waiting == null) {
+        waitingAttempts.remove(key);
+      } else {
+        waitingAttempts.put(key, new Attempt(now, trigger.generation()));
+      }
       if (waiting != null) {
         LOG.debug("Endpoint {} variant {}: {}", e.name(), f.variantName(), waiting);
       }
@@ -380,12 +532,25 @@ public class FleetReconciler {
       return false;
     }
     Instant now = clock.instant();
+    if (t.state() == ReplicaState.FAILED) {
+      // Failed by the control plane with its container maybe still running: the stop (or the
+      // container's end) is confirmed now, and its capacity is free.
+      if (event.phase() == TaskPhase.STOPPED
+          || event.phase() == TaskPhase.FAILED
+          || event.phase() == TaskPhase.SUCCEEDED) {
+        store.endReplica(t.id());
+        nudge();
+        return true;
+      }
+      return false;
+    }
     ReplicaState next = t.state().after(event.phase());
     if (next == t.state()) {
       if (event.phase() == TaskPhase.READY
           && t.state() == ReplicaState.READY
-          && event.address() != null) {
-        store.setAddress(t.id(), event.address());
+          && event.address() != null
+          && store.setAddress(t.id(), event.address())) {
+        // Only a new address changes the table: a repeated READY does not.
         store.bumpRoutingVersion();
       }
       return false;
@@ -420,6 +585,17 @@ public class FleetReconciler {
   }
 
   /**
+   * Serving tasks in the order their endpoint rows are to be locked when one transaction handles
+   * several (endpoint id, then task id): every such transaction takes the locks in the same order,
+   * so two of them cannot deadlock.
+   */
+  public static List<ServingTask> inLockOrder(List<ServingTask> tasks) {
+    List<ServingTask> sorted = new ArrayList<>(tasks);
+    sorted.sort(Comparator.comparingLong(ServingTask::endpointId).thenComparing(ServingTask::id));
+    return sorted;
+  }
+
+  /**
    * Fails a serving task whose agent was lost or restarted without it, in the caller's transaction.
    */
   public void failLost(ServingTask task, String reason) {
@@ -428,6 +604,12 @@ public class FleetReconciler {
     }
     ServingTask t = store.findTask(task.id()).orElse(null);
     if (t == null || t.ended()) {
+      return;
+    }
+    if (t.state() == ReplicaState.FAILED) {
+      // Already failed (its stop unconfirmed): nothing of it runs any more.
+      store.endReplica(t.id());
+      nudge();
       return;
     }
     store.setState(

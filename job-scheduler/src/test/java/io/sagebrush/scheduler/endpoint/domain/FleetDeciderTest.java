@@ -238,8 +238,14 @@ class FleetDeciderTest {
     w.advance(1);
     FleetDecision d = w.step();
     assertThat(d.end()).containsKey("r1");
+    // its container may still run: it is stopped and keeps its capacity until that is confirmed
+    assertThat(d.end().get("r1").stop()).isTrue();
     assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.FAILED);
-    assertThat(w.endpoint.failureReason()).contains("within 1200 seconds");
+    assertThat(w.endpoint.failureReason())
+        .startsWith(
+            "The primary container for production variant AllTraffic did not pass the ping"
+                + " health check within 1200 seconds")
+        .doesNotContain("check: ");
   }
 
   @Test
@@ -274,7 +280,8 @@ class FleetDeciderTest {
         f.downloadTimeoutSeconds(),
         f.createdAt(),
         since,
-        why);
+        why,
+        f.countBefore());
   }
 
   @Test
@@ -464,7 +471,7 @@ class FleetDeciderTest {
   @Test
   void aCapacityChangeThatCannotBePlacedIsGivenUpKeepingWhatRuns() {
     World w = inService(variant("AllTraffic", 1, 1.0));
-    w.fleets.set(0, w.fleets.get(0).withCountAndWeight(3, 1.0, 1.0));
+    w.fleets.set(0, w.fleets.get(0).rescaled(3, 1.0, 1.0));
     w.endpoint.scale(w.now);
     w.step();
     w.fleets.set(0, waiting(w.fleets.get(0), w.now, "Waiting for capacity: no agent has it free"));
@@ -528,6 +535,245 @@ class FleetDeciderTest {
     w.advance(1);
     // the stop timeout ended the replica: nothing is left
     assertThat(w.step().delete()).isTrue();
+  }
+
+  private static DeploymentPolicy rolling(int batch, Integer rollbackBatch) {
+    return new DeploymentPolicy(
+        null,
+        new DeploymentPolicy.Rolling(
+            new DeploymentPolicy.CapacitySize("INSTANCE_COUNT", batch),
+            30,
+            null,
+            rollbackBatch == null
+                ? null
+                : new DeploymentPolicy.CapacitySize("INSTANCE_COUNT", rollbackBatch)),
+        List.of(),
+        "{}");
+  }
+
+  private static Replica ready(World w, int g) {
+    return w.in(g, ReplicaState.READY).get(0);
+  }
+
+  @Test
+  void aRollingRollbackKeepsTheNewFleetRoutedUntilTheOldOneIsBack() {
+    World w = inService(variant("AllTraffic", 2, 1.0));
+    w.update(rolling(1, null));
+    w.step();
+    w.readyAll(2);
+    w.step();
+    w.advance(30);
+    w.step(); // one old replica retired, the second new one placed
+    assertThat(w.in(1, ReplicaState.READY)).hasSize(1);
+    // the last old replica dies and so does the second new one: the update rolls back
+    w.set(ready(w, 1).id(), ReplicaState.FAILED, "exit code 137", null);
+    w.set(w.in(2, ReplicaState.STARTING).get(0).id(), ReplicaState.FAILED, "exit code 1", null);
+    String survivor = ready(w, 2).id();
+    FleetDecision d = w.step();
+
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.ROLLING_BACK);
+    assertThat(w.endpoint.rollbackGeneration()).isEqualTo(2);
+    assertThat(d.drain()).doesNotContainKey(survivor);
+    assertThat(d.place()).containsExactly(new FleetDecision.PlaceRequest(1, "AllTraffic", 2));
+    assertThat(w.routes())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.fleet()).isEqualTo("2");
+              assertThat(r.weight()).isEqualTo(1.0);
+            });
+
+    // one old replica is back: both serve, in proportion to their ready replicas
+    w.set(w.in(1, ReplicaState.STARTING).get(0).id(), ReplicaState.READY, null, null);
+    assertThat(w.step().drain()).isEmpty();
+    assertThat(w.routes())
+        .extracting(VariantRoute::fleet, VariantRoute::weight)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("1", 0.5),
+            org.assertj.core.groups.Tuple.tuple("2", 0.5));
+
+    // the old fleet is full: the abandoned one retires, the endpoint is in service
+    w.readyAll(1);
+    d = w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(w.endpoint.rollbackGeneration()).isNull();
+    assertThat(d.drain()).containsOnlyKeys(survivor);
+    assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("1");
+  }
+
+  @Test
+  void aBlueGreenRollbackWithAShortOldFleetKeepsTheNewFleetServing() {
+    World w = inService(variant("AllTraffic", 2, 1.0));
+    w.update(null);
+    w.step();
+    w.set("r3", ReplicaState.READY, null, null);
+    // both old replicas die, then a new one fails: the old fleet has nothing ready
+    w.set("r1", ReplicaState.FAILED, "exit code 137", null);
+    w.set("r2", ReplicaState.FAILED, "exit code 137", null);
+    w.set("r4", ReplicaState.FAILED, "ping returned 500", null);
+    FleetDecision d = w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.ROLLING_BACK);
+    assertThat(d.drain()).isEmpty();
+    assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("2");
+    w.advance(2); // replacements of the old fleet may wait out a backoff
+    w.step();
+    w.readyAll(1);
+    d = w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(d.drain()).containsOnlyKeys("r3");
+  }
+
+  @Test
+  void aRollbackWithABatchSizeRetiresTheAbandonedFleetInBatchesAsTheOldComesBack() {
+    World w = inService(variant("AllTraffic", 3, 1.0));
+    w.update(rolling(3, 2));
+    w.step();
+    w.readyAll(2);
+    w.step(); // all three new ones ready and baking; the old fleet still runs
+    for (Replica r : w.in(1, ReplicaState.READY)) {
+      w.set(r.id(), ReplicaState.FAILED, "exit code 137", null);
+    }
+    w.advance(1);
+    w.replicas.add(
+        new Replica(
+            "late",
+            2,
+            "AllTraffic",
+            "agent",
+            ReplicaState.FAILED,
+            null,
+            "exit code 1",
+            true,
+            w.now,
+            null,
+            w.now,
+            null));
+    w.step();
+    assertThat(w.endpoint.rollbackGeneration()).isEqualTo(2);
+    assertThat(w.in(2, ReplicaState.READY)).hasSize(3);
+    w.advance(2); // three failures of the old fleet: its replacements wait two seconds
+    w.step();
+
+    // one old replica back: 2 still missing, 1 new one is surplus, less than a batch of 2
+    w.set(w.in(1, ReplicaState.STARTING).get(0).id(), ReplicaState.READY, null, null);
+    assertThat(w.step().drain()).isEmpty();
+    // two back: 1 missing, 2 new ones surplus: one batch retires
+    w.set(w.in(1, ReplicaState.STARTING).get(0).id(), ReplicaState.READY, null, null);
+    assertThat(w.step().drain()).hasSize(2);
+    assertThat(w.routes()).hasSize(2);
+    w.readyAll(1);
+    assertThat(w.step().drain()).hasSize(1);
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+  }
+
+  @Test
+  void aCapacityChangeGivenUpGoesBackToTheCountBeforeItNotToWhatIsReady() {
+    World w = inService(variant("AllTraffic", 2, 1.0));
+    w.fleets.set(0, w.fleets.get(0).rescaled(4, 1.0, 1.0));
+    w.endpoint.scale(w.now);
+    w.step();
+    w.set("r1", ReplicaState.FAILED, "exit code 137", null);
+    w.step(); // replaced
+    w.fleets.set(0, waiting(w.fleets.get(0), w.now, "Waiting for capacity"));
+    w.advance(600);
+    FleetDecision d = w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(d.fleetChanges())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.desiredCount()).isEqualTo(2);
+              assertThat(f.countBefore()).isNull();
+              assertThat(f.waitingSince()).isNull();
+            });
+    // the fleet keeps the starting replacement, the surplus starting ones stop
+    assertThat(d.stop()).hasSize(2);
+  }
+
+  @Test
+  void aNewCountStartsAFreshPlacementWaitAndRemembersTheCountBefore() {
+    Fleet f = waiting(variant("AllTraffic", 2, 1.0), T0, "Waiting for capacity");
+    Fleet more = f.rescaled(3, 2.0, 2.0);
+    assertThat(more.waitingSince()).isNull();
+    assertThat(more.countBefore()).isEqualTo(2);
+    Fleet weightsOnly = f.rescaled(2, 3.0, 3.0);
+    assertThat(weightsOnly.waitingSince()).isEqualTo(T0);
+  }
+
+  @Test
+  void linearTakesExactlyOneStepPerShareEvenWhenTheSharesDoNotAddUpInFloatingPoint() {
+    World w = inService(variant("AllTraffic", 10, 1.0));
+    w.update(blueGreen("LINEAR", 10, new DeploymentPolicy.CapacitySize("CAPACITY_PERCENT", 10), 0));
+    w.step();
+    w.readyAll(2);
+    w.step();
+    assertThat(w.endpoint.trafficShift()).isEqualTo(0.1);
+    for (int k = 2; k <= 10; k++) {
+      w.advance(10);
+      w.step();
+      assertThat(w.endpoint.updateStep()).isEqualTo(k);
+    }
+    assertThat(w.endpoint.trafficShift()).isEqualTo(1.0);
+    assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("2");
+    w.advance(10);
+    w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(2);
+  }
+
+  @Test
+  void aCrashLoopingFleetIsReplacedWithABackoffThatAReadyReplicaResets() {
+    World w = inService(variant("AllTraffic", 1, 1.0));
+    w.advance(1);
+    w.set("r1", ReplicaState.FAILED, "exit code 1", null);
+    assertThat(w.step().place()).hasSize(1); // the first failure is replaced at once
+    w.set("r2", ReplicaState.FAILED, "exit code 1", null);
+    assertThat(w.step().place()).isEmpty();
+    w.advance(1);
+    assertThat(w.step().place()).hasSize(1);
+    w.set("r3", ReplicaState.FAILED, "exit code 1", null);
+    w.advance(1);
+    assertThat(w.step().place()).isEmpty();
+    w.advance(1);
+    assertThat(w.step().place()).hasSize(1);
+    for (int i = 0; i < 10; i++) {
+      w.set(w.in(1, ReplicaState.STARTING).get(0).id(), ReplicaState.FAILED, "exit 1", null);
+      w.advance(60);
+      assertThat(w.step().place()).hasSize(1); // never more than 60 s
+    }
+    w.readyAll(1);
+    w.step();
+    w.advance(1);
+    w.set(ready(w, 1).id(), ReplicaState.FAILED, "exit code 1", null);
+    assertThat(w.step().place()).hasSize(1); // reset: at once again
+  }
+
+  @Test
+  void failureReasonsNameTheVariantOnce() {
+    assertThat(
+            FleetDecider.pingFailure(
+                "v", "The container for production variant v exited with code 1: boom"))
+        .isEqualTo("The container for production variant v exited with code 1: boom");
+    assertThat(FleetDecider.pingFailure("v", "ClientError: image x:1 not found: pull denied"))
+        .isEqualTo("Failed to deploy production variant v: image x:1 not found: pull denied");
+    assertThat(FleetDecider.pingFailure("v", "ClientError: could not download s3://b/m: 404"))
+        .isEqualTo("Failed to deploy production variant v: could not download s3://b/m: 404");
+    assertThat(FleetDecider.pingFailure("v", null))
+        .isEqualTo(
+            "The primary container for production variant v did not pass the ping health"
+                + " check.");
+
+    World w = new World(variant("AllTraffic", 1, 1.0));
+    w.step();
+    w.set(
+        "r1",
+        ReplicaState.FAILED,
+        "The container for production variant AllTraffic exited with code 1: ImportError",
+        null);
+    w.step();
+    assertThat(w.endpoint.failureReason())
+        .isEqualTo(
+            "The container for production variant AllTraffic exited with code 1: ImportError");
   }
 
   @Test

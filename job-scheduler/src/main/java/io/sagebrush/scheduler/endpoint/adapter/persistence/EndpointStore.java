@@ -78,6 +78,11 @@ public class EndpointStore {
     return jdbc.query(SELECT + " WHERE id = ? FOR UPDATE", this::endpoint, id).stream().findFirst();
   }
 
+  /** The endpoint as committed, without a lock. */
+  public Optional<Endpoint> find(long id) {
+    return jdbc.query(SELECT + " WHERE id = ?", this::endpoint, id).stream().findFirst();
+  }
+
   /** The endpoint by name (any case), its row locked until the transaction ends. */
   public Optional<Endpoint> lockByName(String name) {
     return jdbc
@@ -125,8 +130,8 @@ public class EndpointStore {
                 + " deployment_config_json = ?, current_generation = ?, target_generation = ?,"
                 + " pending_config_name = ?, update_policy_json = ?, update_started_at = ?,"
                 + " update_phase = ?, update_step = ?, phase_since = ?, traffic_shift = ?,"
-                + " last_modified_time = ?, status_since = ?, version = version + 1"
-                + " WHERE id = ? AND version = ?",
+                + " last_modified_time = ?, status_since = ?, rollback_generation = ?,"
+                + " version = version + 1 WHERE id = ? AND version = ?",
             e.configName(),
             e.status().name(),
             truncate(e.failureReason(), 2048),
@@ -142,6 +147,7 @@ public class EndpointStore {
             e.trafficShift(),
             ts(e.lastModifiedTime()),
             ts(e.statusSince()),
+            e.rollbackGeneration(),
             e.id(),
             e.version());
     if (n == 0) {
@@ -181,34 +187,38 @@ public class EndpointStore {
       "SELECT id, name, arn, config_name, status, failure_reason, deployment_config_json,"
           + " current_generation, target_generation, pending_config_name, update_policy_json,"
           + " update_started_at, update_phase, update_step, phase_since, traffic_shift,"
-          + " creation_time, last_modified_time, status_since, version FROM sched_endpoint";
+          + " creation_time, last_modified_time, status_since, version, rollback_generation"
+          + " FROM sched_endpoint";
 
   private Endpoint endpoint(ResultSet rs, int row) throws SQLException {
     String policy = rs.getString(11);
     String phase = rs.getString(13);
     int target = rs.getInt(9);
     Integer targetGeneration = rs.wasNull() ? null : target;
+    int abandoned = rs.getInt(21);
+    Integer rollbackGeneration = rs.wasNull() ? null : abandoned;
     return new Endpoint(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getString(4),
-        EndpointStatus.valueOf(rs.getString(5)),
-        rs.getString(6),
-        rs.getString(7),
-        rs.getInt(8),
-        targetGeneration,
-        rs.getString(10),
-        policy == null ? null : read(policy, DeploymentPolicy.class),
-        instant(rs, 12),
-        phase == null ? null : UpdatePhase.valueOf(phase),
-        rs.getInt(14),
-        instant(rs, 15),
-        rs.getDouble(16),
-        instant(rs, 17),
-        instant(rs, 18),
-        instant(rs, 19),
-        rs.getLong(20));
+            rs.getLong(1),
+            rs.getString(2),
+            rs.getString(3),
+            rs.getString(4),
+            EndpointStatus.valueOf(rs.getString(5)),
+            rs.getString(6),
+            rs.getString(7),
+            rs.getInt(8),
+            targetGeneration,
+            rs.getString(10),
+            policy == null ? null : read(policy, DeploymentPolicy.class),
+            instant(rs, 12),
+            phase == null ? null : UpdatePhase.valueOf(phase),
+            rs.getInt(14),
+            instant(rs, 15),
+            rs.getDouble(16),
+            instant(rs, 17),
+            instant(rs, 18),
+            instant(rs, 19),
+            rs.getLong(20))
+        .withRollbackGeneration(rollbackGeneration);
   }
 
   // ---- fleets ----
@@ -217,8 +227,8 @@ public class EndpointStore {
     jdbc.update(
         "INSERT INTO sched_endpoint_fleet (endpoint_id, generation, variant_name, model_name, image,"
             + " model_data_url, environment_json, instance_type, desired_count, desired_weight,"
-            + " current_weight, startup_timeout_seconds, download_timeout_seconds, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " current_weight, startup_timeout_seconds, download_timeout_seconds, created_at,"
+            + " count_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         endpointId,
         f.generation(),
         f.variantName(),
@@ -232,20 +242,22 @@ public class EndpointStore {
         f.currentWeight(),
         f.startupTimeoutSeconds(),
         f.downloadTimeoutSeconds(),
-        ts(f.createdAt()));
+        ts(f.createdAt()),
+        f.countBefore());
   }
 
   /** Writes a fleet's desired count and weights. */
   public void updateFleet(long endpointId, Fleet f) {
     jdbc.update(
         "UPDATE sched_endpoint_fleet SET desired_count = ?, desired_weight = ?, current_weight = ?,"
-            + " waiting_since = ?, waiting_for = ?"
+            + " waiting_since = ?, waiting_for = ?, count_before = ?"
             + " WHERE endpoint_id = ? AND generation = ? AND variant_name = ?",
         f.desiredCount(),
         f.desiredWeight(),
         f.currentWeight(),
         ts(f.waitingSince()),
         f.waitingFor(),
+        f.countBefore(),
         endpointId,
         f.generation(),
         f.variantName());
@@ -299,7 +311,7 @@ public class EndpointStore {
         "SELECT generation, variant_name, model_name, image, model_data_url, environment_json,"
             + " instance_type, desired_count, desired_weight, current_weight,"
             + " startup_timeout_seconds, download_timeout_seconds, created_at, waiting_since,"
-            + " waiting_for FROM sched_endpoint_fleet WHERE endpoint_id = ?"
+            + " waiting_for, count_before FROM sched_endpoint_fleet WHERE endpoint_id = ?"
             + " ORDER BY generation, variant_name",
         EndpointStore::fleet,
         endpointId);
@@ -312,9 +324,9 @@ public class EndpointStore {
             "SELECT generation, variant_name, model_name, image, model_data_url, environment_json,"
                 + " instance_type, desired_count, desired_weight, current_weight,"
                 + " startup_timeout_seconds, download_timeout_seconds, created_at, waiting_since,"
-                + " waiting_for, endpoint_id FROM sched_endpoint_fleet"
+                + " waiting_for, count_before, endpoint_id FROM sched_endpoint_fleet"
                 + " ORDER BY endpoint_id, generation, variant_name",
-            (rs, i) -> Map.entry(rs.getLong(16), fleet(rs, i)))
+            (rs, i) -> Map.entry(rs.getLong(17), fleet(rs, i)))
         .stream()
         .collect(
             Collectors.groupingBy(
@@ -337,7 +349,13 @@ public class EndpointStore {
         rs.getInt(12),
         instant(rs, 13),
         instant(rs, 14),
-        rs.getString(15));
+        rs.getString(15),
+        countBefore(rs));
+  }
+
+  private static Integer countBefore(ResultSet rs) throws SQLException {
+    int n = rs.getInt(16);
+    return rs.wasNull() ? null : n;
   }
 
   // ---- replicas ----
@@ -398,12 +416,10 @@ public class EndpointStore {
                 Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
   }
 
-  /** Forgets ended replicas that ended before {@code before}. */
-  public void purgeEnded(long endpointId, Instant before) {
-    jdbc.update(
-        "DELETE FROM sched_serving_replica WHERE endpoint_id = ? AND ended AND state_since < ?",
-        endpointId,
-        ts(before));
+  /** Forgets the ended replicas of every endpoint that ended before {@code before}. */
+  public int purgeEnded(Instant before) {
+    return jdbc.update(
+        "DELETE FROM sched_serving_replica WHERE ended AND state_since < ?", ts(before));
   }
 
   private static final String REPLICA_SELECT =
@@ -451,8 +467,47 @@ public class EndpointStore {
         id);
   }
 
-  public void setAddress(String id, String address) {
-    jdbc.update("UPDATE sched_serving_replica SET address = ? WHERE id = ?", address, id);
+  /** Sets a ready replica's address; true when it changed. */
+  public boolean setAddress(String id, String address) {
+    return jdbc.update(
+            "UPDATE sched_serving_replica SET address = ? WHERE id = ?"
+                + " AND address IS DISTINCT FROM ?",
+            address,
+            id,
+            address)
+        > 0;
+  }
+
+  /**
+   * Fails a replica whose container may still run (the control plane gave up on it): FAILED with
+   * the reason, a stop order out, and its capacity still held until the agent confirms the stop
+   * ({@link #endReplica}) or {@link #endUnconfirmedFailures} gives up waiting.
+   */
+  public void failAndStop(String id, String failureReason, Instant now) {
+    jdbc.update(
+        "UPDATE sched_serving_replica SET state = 'FAILED', failure_reason = ?, ended = FALSE,"
+            + " stop_requested = TRUE, state_since = ? WHERE id = ? AND NOT ended",
+        truncate(failureReason, 2048),
+        ts(now),
+        id);
+  }
+
+  /** A failed replica's container is gone: its capacity is free. */
+  public void endReplica(String id) {
+    jdbc.update("UPDATE sched_serving_replica SET ended = TRUE WHERE id = ? AND NOT ended", id);
+  }
+
+  /**
+   * Frees the capacity of failed replicas (of every endpoint) whose stop the agent did not confirm
+   * since {@code before}.
+   *
+   * @return how many
+   */
+  public int endUnconfirmedFailures(Instant before) {
+    return jdbc.update(
+        "UPDATE sched_serving_replica SET ended = TRUE WHERE state = 'FAILED' AND NOT ended"
+            + " AND state_since < ?",
+        ts(before));
   }
 
   /** Out of the routing table now, stop order at {@code stopAt}. */
