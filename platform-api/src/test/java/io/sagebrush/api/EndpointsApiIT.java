@@ -319,6 +319,12 @@ class EndpointsApiIT extends EmbeddedServerTestBase {
               m -> String.valueOf(m).contains("not in service"));
       assertThat(String.valueOf(answer)).contains("not in service").contains("Creating");
       sagemaker.deleteEndpoint(r -> r.endpointName(name));
+
+      // The gateway's meters live in the server's registry.
+      HttpResponse<String> metrics =
+          http.plain("GET", "/actuator/prometheus", java.util.Map.of(), null, true);
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("sagemaker_gateway_routing_table_version");
     }
   }
 }
