@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagebrush.it.support.AwsCli;
 import io.sagebrush.it.support.SagebrushServerProcess;
 import io.sagebrush.it.support.SharedServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,58 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedServer.class)
 class AwsCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static Path cli;
+  private static AwsCli cli;
   private static SagebrushServerProcess server;
 
   @BeforeAll
   static void findCli(SagebrushServerProcess shared) {
     server = shared;
-    cli =
-        List.of(Path.of("/usr/bin/aws"), Path.of("/usr/local/bin/aws")).stream()
-            .filter(Files::isExecutable)
-            .findFirst()
-            .orElse(null);
+    cli = AwsCli.find().orElse(null);
     assumeTrue(cli != null, "AWS CLI v2 not installed (.ci/run installs it)");
   }
 
-  private record Result(int exitCode, String stdout, String stderr) {}
-
-  private Result run(Path workDir, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(cli.toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("AWS_"));
-    env.put("AWS_ACCESS_KEY_ID", SagebrushServerProcess.ACCESS_KEY);
-    env.put("AWS_SECRET_ACCESS_KEY", SagebrushServerProcess.SECRET_KEY);
-    env.put("AWS_DEFAULT_REGION", "us-east-1");
-    env.put("AWS_CONFIG_FILE", workDir.resolve("no-config").toString());
-    env.put("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-credentials").toString());
-    env.put("AWS_PAGER", "");
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    Path out = Files.createTempFile(workDir, "aws", ".out");
-    Path err = Files.createTempFile(workDir, "aws", ".err");
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("aws " + String.join(" ", args) + " timed out");
-    }
-    return new Result(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+  private AwsCli.Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    return cli.run(workDir, args);
   }
 
   private String ok(Path workDir, String... args) throws IOException, InterruptedException {
-    Result result = run(workDir, args);
-    assertThat(result.exitCode())
-        .as(
-            "aws %s\nstdout: %s\nstderr: %s",
-            String.join(" ", args), result.stdout(), result.stderr())
-        .isZero();
-    return result.stdout();
+    return cli.ok(workDir, args);
   }
 
   @Test
@@ -233,7 +194,7 @@ class AwsCliIT {
 
   @Test
   void cliReportsValidationErrorsWithTheirCode(@TempDir Path dir) throws Exception {
-    Result result =
+    AwsCli.Result result =
         run(
             dir,
             "sagemaker",

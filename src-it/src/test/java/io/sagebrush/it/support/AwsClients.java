@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 
 /**
  * AWS SDK v2 clients aimed at one server with {@code endpointOverride}, static credentials and
@@ -35,8 +36,12 @@ public final class AwsClients implements AutoCloseable {
   private final S3Client s3;
   private final URI api;
   private final AwsBasicCredentials credentials;
+  private final SagebrushServerProcess server;
+  private SageMakerRuntimeClient runtime;
 
-  private AwsClients(URI api, URI s3Endpoint, String accessKey, String secretKey) {
+  private AwsClients(
+      SagebrushServerProcess server, URI api, URI s3Endpoint, String accessKey, String secretKey) {
+    this.server = server;
     this.api = api;
     this.credentials = AwsBasicCredentials.create(accessKey, secretKey);
     StaticCredentialsProvider provider = StaticCredentialsProvider.create(credentials);
@@ -73,7 +78,7 @@ public final class AwsClients implements AutoCloseable {
   }
 
   static AwsClients forServer(SagebrushServerProcess server, String accessKey, String secretKey) {
-    return new AwsClients(server.apiEndpoint(), server.s3Endpoint(), accessKey, secretKey);
+    return new AwsClients(server, server.apiEndpoint(), server.s3Endpoint(), accessKey, secretKey);
   }
 
   /** Clients for {@code server} that sign with other (wrong) credentials. */
@@ -92,6 +97,20 @@ public final class AwsClients implements AutoCloseable {
 
   public S3Client s3() {
     return s3;
+  }
+
+  /**
+   * The SageMaker runtime client of the server's inference gateway (made on first use): HTTPS to
+   * {@code https://localhost:<gateway port>} trusting the server's self-signed certificate, and no
+   * retries, so every failed invocation surfaces.
+   */
+  public synchronized SageMakerRuntimeClient runtime() {
+    if (runtime == null) {
+      runtime =
+          GatewayClients.runtime(
+              server.gatewayEndpoint(), server.gatewayCertificate(), credentials);
+    }
+    return runtime;
   }
 
   /** A raw answer: status, the {@code __type} (or x-amzn-ErrorType), and the body. */
@@ -159,5 +178,10 @@ public final class AwsClients implements AutoCloseable {
     sageMaker.close();
     logs.close();
     s3.close();
+    synchronized (this) {
+      if (runtime != null) {
+        runtime.close();
+      }
+    }
   }
 }

@@ -181,6 +181,60 @@ public final class SagebrushServerProcess implements AutoCloseable {
     return URI.create("http://localhost:" + s3Port);
   }
 
+  /** The inference gateway (SageMaker runtime API): HTTPS with the server's own certificate. */
+  public URI gatewayEndpoint() {
+    return URI.create("https://localhost:" + gatewayPort);
+  }
+
+  public int gatewayPort() {
+    return gatewayPort;
+  }
+
+  /**
+   * The PEM certificate the embedded gateway serves, generated once by the server as {@code
+   * $SAGEBRUSH_HOME/tls/gateway-cert.pem} (also accepted: {@code tls/gateway.crt}, or either one
+   * directory deeper). Waits up to 30 s for it to appear.
+   */
+  public Path gatewayCertificate() {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (true) {
+      java.util.Optional<Path> found = findGatewayCertificate();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "no gateway certificate (tls/gateway-cert.pem or tls/gateway.crt) under "
+                + home
+                + "; log tail:\n"
+                + logTail(40));
+      }
+      sleep(Duration.ofMillis(250));
+    }
+  }
+
+  private java.util.Optional<Path> findGatewayCertificate() {
+    List<String> names = List.of("gateway-cert.pem", "gateway.crt");
+    for (String name : names) {
+      Path direct = home.resolve("tls").resolve(name);
+      if (java.nio.file.Files.isRegularFile(direct)) {
+        return java.util.Optional.of(direct);
+      }
+    }
+    try (java.util.stream.Stream<Path> files =
+        java.nio.file.Files.find(
+            home,
+            3,
+            (p, attributes) ->
+                attributes.isRegularFile()
+                    && names.contains(p.getFileName().toString())
+                    && p.getParent().getFileName().toString().equals("tls"))) {
+      return files.sorted().findFirst();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   public Path logFile() {
     return process.logFile();
   }

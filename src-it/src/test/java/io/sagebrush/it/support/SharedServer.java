@@ -32,7 +32,15 @@ public final class SharedServer implements ParameterResolver {
   /** Closed by JUnit when the root context (the whole run) ends. */
   private static final class Holder implements ExtensionContext.Store.CloseableResource {
     private final SagebrushServerProcess server =
-        SagebrushServerProcess.start("shared", Map.of("SAGEBRUSH_RUNTIME", "docker"));
+        SagebrushServerProcess.start(
+            "shared",
+            Map.of(
+                "SAGEBRUSH_RUNTIME",
+                "docker",
+                // endpoint tests keep several small replicas (2 vCPU each) up at once on a
+                // two-core machine; the default CPU overcommit (4) would queue them
+                "SAGEBRUSH_SCHEDULER_PLACEMENT_CPUOVERCOMMIT",
+                "16"));
 
     Holder() {
       // the bucket every test job writes its output to

@@ -20,6 +20,41 @@ public final class TestImages {
     if (built) {
       return;
     }
+    runScript();
+    built = true;
+  }
+
+  /**
+   * Makes sure {@code image} exists: the script skips images whose base is missing (the server
+   * image needs sagebrush/algorithms:1), so it runs again when a base appeared since.
+   */
+  public static synchronized void ensureImage(String image) {
+    ensureBuilt();
+    if (!exists(image)) {
+      runScript();
+      if (!exists(image)) {
+        throw new IllegalStateException(image + " was not built by src-it/images/build.sh");
+      }
+    }
+  }
+
+  private static boolean exists(String image) {
+    try {
+      Process inspect =
+          new ProcessBuilder("docker", "image", "inspect", image)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return inspect.waitFor(1, TimeUnit.MINUTES) && inspect.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void runScript() {
     Path script = Path.of("images", "build.sh").toAbsolutePath();
     if (!Files.isRegularFile(script)) {
       script = Path.of("src-it", "images", "build.sh").toAbsolutePath();
@@ -38,6 +73,5 @@ public final class TestImages {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    built = true;
   }
 }
