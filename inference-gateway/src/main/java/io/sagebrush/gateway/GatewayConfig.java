@@ -33,7 +33,11 @@ import java.util.Objects;
  * @param clockSkew the allowed difference between a signature's date and now
  * @param ioThreads event-loop threads; 0 means one per available processor
  * @param maxIdleConnectionsPerReplica idle keep-alive connections kept per replica and thread
- * @param clientIdleTimeout how long a client connection may stay silent before it is closed
+ * @param clientIdleTimeout how long a client connection may stay silent before it is closed (not
+ *     counting time spent waiting on the model for one of its requests)
+ * @param upstreamIdleTimeout how long a pooled keep-alive connection to a replica may stay idle
+ *     before the gateway closes it (default 4 s, below common servers' 5 s keep-alive time-out, so
+ *     that a pooled connection is rarely one the container has already closed)
  * @param clock the time source for signature dates
  */
 public record GatewayConfig(
@@ -59,6 +63,7 @@ public record GatewayConfig(
     int ioThreads,
     int maxIdleConnectionsPerReplica,
     Duration clientIdleTimeout,
+    Duration upstreamIdleTimeout,
     Clock clock) {
 
   public static final int DEFAULT_PORT = 8443;
@@ -75,6 +80,10 @@ public record GatewayConfig(
     Objects.requireNonNull(unhealthyFor, "unhealthyFor");
     Objects.requireNonNull(clockSkew, "clockSkew");
     Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+    Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
+    if (upstreamIdleTimeout.isNegative() || upstreamIdleTimeout.isZero()) {
+      throw new IllegalArgumentException("upstreamIdleTimeout must be positive");
+    }
     Objects.requireNonNull(clock, "clock");
     selfSignedNames = selfSignedNames == null ? List.of() : List.copyOf(selfSignedNames);
     if (port < 0 || port > 65535) {
@@ -116,6 +125,7 @@ public record GatewayConfig(
     private int ioThreads;
     private int maxIdleConnectionsPerReplica = 64;
     private Duration clientIdleTimeout = Duration.ofMinutes(5);
+    private Duration upstreamIdleTimeout = Duration.ofSeconds(4);
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -220,6 +230,11 @@ public record GatewayConfig(
       return this;
     }
 
+    public Builder upstreamIdleTimeout(Duration v) {
+      upstreamIdleTimeout = v;
+      return this;
+    }
+
     public Builder clock(Clock v) {
       clock = v;
       return this;
@@ -249,6 +264,7 @@ public record GatewayConfig(
           ioThreads,
           maxIdleConnectionsPerReplica,
           clientIdleTimeout,
+          upstreamIdleTimeout,
           clock);
     }
   }

@@ -32,6 +32,8 @@ import java.util.concurrent.CountDownLatch;
  *       extra names for the generated certificate)
  *   <li>{@code SAGEBRUSH_ACCOUNT_ID} ({@code 000000000000}), {@code SAGEBRUSH_REGION} ({@code
  *       us-east-1})
+ *   <li>{@code SAGEBRUSH_GATEWAY_UPSTREAM_IDLE_MS} (4000): how long an idle pooled connection to a
+ *       replica is kept; keep it below the containers' keep-alive time-out
  *   <li>{@code SAGEBRUSH_GATEWAY_METRICS_PORT}: when set, Prometheus text on {@code
  *       http://<bind>:<port>/metrics} (plain HTTP, no authentication; keep it on a private network)
  * </ul>
@@ -65,7 +67,10 @@ public final class GatewayMain {
             .home(home)
             .credentials(accessKey, secretKey)
             .accountId(env("SAGEBRUSH_ACCOUNT_ID", "000000000000"))
-            .region(env("SAGEBRUSH_REGION", "us-east-1"));
+            .region(env("SAGEBRUSH_REGION", "us-east-1"))
+            .upstreamIdleTimeout(
+                Duration.ofMillis(
+                    Long.parseLong(env("SAGEBRUSH_GATEWAY_UPSTREAM_IDLE_MS", "4000"))));
     String cert = env("SAGEBRUSH_GATEWAY_CERT", null);
     String key = env("SAGEBRUSH_GATEWAY_KEY", null);
     if (cert != null && key != null) {

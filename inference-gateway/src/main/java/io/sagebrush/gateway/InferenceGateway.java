@@ -18,7 +18,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sagebrush.common.sigv4.SigV4Verifier;
 import io.sagebrush.gateway.invoke.GatewayContext;
@@ -101,7 +100,8 @@ public final class InferenceGateway implements AutoCloseable {
             clientType,
             (int) Math.max(1, config.connectTimeout().toMillis()),
             config.maxIdleConnectionsPerReplica(),
-            config.maxResponseBytes());
+            config.maxResponseBytes(),
+            config.upstreamIdleTimeout());
     GatewayMetrics metrics = new GatewayMetrics(registry);
     Router router =
         new Router(
@@ -117,8 +117,9 @@ public final class InferenceGateway implements AutoCloseable {
     GatewayContext context =
         new GatewayContext(
             config,
+            // the gateway holds every body whole: the payload hash is always checked against it
             new SigV4Verifier(
-                config.accessKey(), config.secretKey(), config.clockSkew(), config.clock()),
+                config.accessKey(), config.secretKey(), config.clockSkew(), config.clock(), false),
             router,
             pool,
             hashExecutor);
@@ -139,10 +140,9 @@ public final class InferenceGateway implements AutoCloseable {
                       if (ssl != null) {
                         p.addLast("tls", ssl.newHandler(ch.alloc()));
                       }
+                      // paused while a request waits on the model (which may take longer)
                       p.addLast(
-                          "idle",
-                          new ReadTimeoutHandler(
-                              config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                          "idle", GatewayPipeline.clientIdleTimeout(config.clientIdleTimeout()));
                       p.addLast("http", new HttpServerCodec(4096, 16384, 65536));
                       GatewayPipeline.addHandlers(p, context);
                     }

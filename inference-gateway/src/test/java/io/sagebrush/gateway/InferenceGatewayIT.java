@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sagebrush.gateway.routing.RoutingTableHolder;
 import io.sagebrush.gateway.support.FakeReplica;
+import io.sagebrush.gateway.support.RawHttp;
+import io.sagebrush.gateway.support.VanishingReplica;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +26,9 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -295,6 +302,216 @@ class InferenceGatewayIT {
     ServiceUnavailableException e =
         catchThrowableOfType(ServiceUnavailableException.class, () -> invoke("ep-down", "x"));
     assertThat(e.statusCode()).isEqualTo(503);
+    // no model answered: no invocation, and no Invocation5XXErrors (the gateway made the error)
+    assertThat(count("sagemaker.invocations", "ep-down", "A")).isZero();
+    assertThat(count("sagemaker.invocation.5xx.errors", "ep-down", "A")).isZero();
+  }
+
+  static double count(String meter, String endpoint, String variant) {
+    return registry
+        .find(meter)
+        .tag("EndpointName", endpoint)
+        .tag("VariantName", variant)
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
+  }
+
+  static long summaryCount(String meter, String endpoint, String variant) {
+    return registry
+        .find(meter)
+        .tag("EndpointName", endpoint)
+        .tag("VariantName", variant)
+        .summaries()
+        .stream()
+        .mapToLong(DistributionSummary::count)
+        .sum();
+  }
+
+  static RawHttp raw() throws Exception {
+    return new RawHttp(gateway.port(), trustGatewayCertificate());
+  }
+
+  @Test
+  void aRequestThatMovesToAnotherVariantCountsOnlyThere() throws Exception {
+    table(
+        anEndpoint("ep-move", aVariant("A", 1, FakeReplica.deadUrl()), aVariant("B", 0, b1.url())));
+    assertThat(invoke("ep-move", "x").invokedProductionVariant()).isEqualTo("B");
+    assertThat(count("sagemaker.invocations", "ep-move", "A")).isZero();
+    assertThat(count("sagemaker.invocations", "ep-move", "B")).isEqualTo(1.0);
+    assertThat(count("sagemaker.invocations.per.instance", "ep-move", "B")).isEqualTo(1.0);
+    assertThat(summaryCount("sagemaker.model.latency", "ep-move", "B")).isEqualTo(1);
+    assertThat(summaryCount("sagemaker.model.latency", "ep-move", "A")).isZero();
+  }
+
+  @Test
+  void aReplicaThatDiesWhileWorkingIsNotSentTheRequestAgain() throws Exception {
+    try (VanishingReplica flaky = VanishingReplica.start(1, 300)) {
+      table(anEndpoint("ep-vanish", aVariant("A", 1, flaky.url())));
+      assertThat(invoke("ep-vanish", "x").body().asUtf8String()).contains("vanishing");
+      SageMakerRuntimeException e =
+          catchThrowableOfType(SageMakerRuntimeException.class, () -> invoke("ep-vanish", "x"));
+      assertThat(e.statusCode()).isEqualTo(503);
+      assertThat(flaky.requests()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRequestIsWrittenAtMostTwiceWhenEveryReplicaVanishes() throws Exception {
+    try (VanishingReplica v1 = VanishingReplica.start(0, 0);
+        VanishingReplica v2 = VanishingReplica.start(0, 0);
+        VanishingReplica v3 = VanishingReplica.start(0, 0)) {
+      table(anEndpoint("ep-vanish-all", aVariant("A", 1, v1.url(), v2.url(), v3.url())));
+      ModelErrorException e =
+          catchThrowableOfType(ModelErrorException.class, () -> invoke("ep-vanish-all", "x"));
+      assertThat(e.statusCode()).isEqualTo(424);
+      assertThat(v1.requests() + v2.requests() + v3.requests()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aContainer201IsAnswered200() throws Exception {
+    try (FakeReplica created = FakeReplica.start("created").failWith(201, "made")) {
+      table(anEndpoint("ep-201", aVariant("A", 1, created.url())));
+      InvokeEndpointResponse response = invoke("ep-201", "x");
+      assertThat(response.sdkHttpResponse().statusCode()).isEqualTo(200);
+      assertThat(response.body().asUtf8String()).isEqualTo("made");
+    }
+  }
+
+  @Test
+  void aMalformedQueryEscapeIsAnInvalidSignatureNotAHang() throws Exception {
+    table(anEndpoint("ep-query", aVariant("A", 1, a1.url())));
+    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    String date = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(now);
+    try (RawHttp client = raw()) {
+      RawHttp.Response response =
+          client
+              .send(
+                  "POST /endpoints/ep-query/invocations?a=%zz HTTP/1.1\r\nHost: localhost\r\n"
+                      + "X-Amz-Date: "
+                      + date
+                      + "\r\nAuthorization: AWS4-HMAC-SHA256 Credential="
+                      + ACCESS
+                      + "/"
+                      + date.substring(0, 8)
+                      + "/us-east-1/sagemaker/aws4_request, SignedHeaders=host;x-amz-date,"
+                      + " Signature=00\r\nContent-Length: 1\r\n\r\nx")
+              .read();
+      assertThat(response.status()).isEqualTo(403);
+      assertThat(response.header("x-amzn-ErrorType")).isEqualTo("InvalidSignatureException");
+      assertThat(response.header("x-amzn-RequestId")).isNotBlank();
+      // the connection still serves
+      assertThat(client.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n").read().status())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (RawHttp client = raw()) {
+      client.send(
+          "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n".repeat(3)
+              + "GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n");
+      for (int i = 0; i < 3; i++) {
+        assertThat(client.read().status()).isEqualTo(200);
+      }
+      assertThat(client.read().status()).isEqualTo(404);
+      assertThat(client.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n").read().status())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void anHttp10KeepAliveIsEchoedAndAClosingAnswerEndsTheConnection() throws Exception {
+    try (RawHttp client = raw()) {
+      RawHttp.Response first =
+          client.send("GET /ping HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.header("Connection")).isEqualToIgnoringCase("keep-alive");
+      RawHttp.Response second =
+          client.send("GET /ping HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+      assertThat(second.status()).isEqualTo(200);
+    }
+    try (RawHttp client = raw()) {
+      client.send(
+          "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+              + "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawHttp.Response only = client.read();
+      assertThat(only.status()).isEqualTo(200);
+      assertThat(only.header("Connection")).isEqualToIgnoringCase("close");
+      assertThat(client.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void anOversizedBodyAnnouncedWithExpectContinueIsAValidationError() throws Exception {
+    try (RawHttp client = raw()) {
+      RawHttp.Response response =
+          client
+              .send(
+                  "POST /endpoints/ep-big/invocations HTTP/1.1\r\nHost: x\r\n"
+                      + "Content-Type: text/csv\r\nExpect: 100-continue\r\n"
+                      + "Content-Length: 7340032\r\n\r\n")
+              .read();
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.header("x-amzn-ErrorType")).isEqualTo("ValidationError");
+      assertThat(response.header("x-amzn-RequestId")).isNotBlank();
+      assertThat(response.header("Content-Type")).contains("json");
+      assertThat(response.body()).contains("6291456");
+    }
+  }
+
+  @Test
+  void aRequestWaitingOnTheModelOutlivesTheClientIdleTimeoutAndIdleUpstreamsAreClosed()
+      throws Exception {
+    RoutingTableHolder own = new RoutingTableHolder();
+    try (FakeReplica slowish = FakeReplica.start("slowish").delay(1200);
+        VanishingReplica steady = VanishingReplica.start(Integer.MAX_VALUE, 0);
+        InferenceGateway shortIdle =
+            InferenceGateway.start(
+                GatewayConfig.builder()
+                    .bindAddress("127.0.0.1")
+                    .port(0)
+                    .tlsEnabled(false)
+                    .credentials(ACCESS, SECRET)
+                    .accountId(ACCOUNT)
+                    .modelTimeout(Duration.ofSeconds(5))
+                    .clientIdleTimeout(Duration.ofMillis(300))
+                    .upstreamIdleTimeout(Duration.ofMillis(300))
+                    .ioThreads(1)
+                    .build(),
+                own,
+                new SimpleMeterRegistry());
+        SageMakerRuntimeClient client =
+            SageMakerRuntimeClient.builder()
+                .endpointOverride(URI.create("http://localhost:" + shortIdle.port()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+                .httpClient(http)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+      own.set(
+          aTable(
+              1,
+              anEndpoint("ep-idle", aVariant("A", 1, slowish.url())),
+              anEndpoint("ep-steady", aVariant("A", 1, steady.url()))));
+      InvokeEndpointRequest.Builder request =
+          InvokeEndpointRequest.builder().body(SdkBytes.fromUtf8String("x"));
+      assertThat(
+              client.invokeEndpoint(request.endpointName("ep-idle").build()).body().asUtf8String())
+          .contains("slowish");
+
+      client.invokeEndpoint(request.endpointName("ep-steady").build());
+      assertThat(steady.openConnections()).isEqualTo(1);
+      long deadline = System.currentTimeMillis() + 5000;
+      while (steady.openConnections() > 0 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(steady.openConnections()).isZero();
+    }
   }
 
   @Test

@@ -46,13 +46,33 @@ public final class SigV4Verifier {
   private final String secretKey;
   private final Duration clockSkew;
   private final Clock clock;
+  private final boolean allowStreamingPayload;
   private final ConcurrentHashMap<String, byte[]> signingKeys = new ConcurrentHashMap<>();
 
+  /**
+   * A verifier that also accepts {@code STREAMING-*} payload hashes (the control plane's API, which
+   * has always accepted them).
+   */
   public SigV4Verifier(String accessKey, String secretKey, Duration clockSkew, Clock clock) {
+    this(accessKey, secretKey, clockSkew, clock, true);
+  }
+
+  /**
+   * @param allowStreamingPayload whether an {@code x-amz-content-sha256} of {@code STREAMING-*} is
+   *     accepted as declared (the body is then not checked against it); false for an edge that
+   *     holds the whole body, such as the inference gateway
+   */
+  public SigV4Verifier(
+      String accessKey,
+      String secretKey,
+      Duration clockSkew,
+      Clock clock,
+      boolean allowStreamingPayload) {
     this.accessKey = accessKey;
     this.secretKey = secretKey;
     this.clockSkew = clockSkew;
     this.clock = clock;
+    this.allowStreamingPayload = allowStreamingPayload;
   }
 
   /**
@@ -113,7 +133,8 @@ public final class SigV4Verifier {
     if (!amzDate.startsWith(auth.date)) {
       throw invalid("Credential should be scoped to a valid date: " + auth.date);
     }
-    String canonical = canonicalRequest(request, auth.signedHeaders, bodySha256Hex);
+    String canonical =
+        canonicalRequest(request, auth.signedHeaders, payloadHash(request, bodySha256Hex));
     String scope = auth.date + "/" + auth.region + "/" + auth.service + "/aws4_request";
     String stringToSign =
         ALGORITHM
@@ -194,11 +215,17 @@ public final class SigV4Verifier {
 
   /** The canonical request of SigV4 (visible for tests). */
   public static String canonicalRequest(SigV4Request request, List<String> signedHeaders) {
-    return canonicalRequest(request, signedHeaders, null);
+    String declared = request.header("x-amz-content-sha256");
+    return canonicalRequest(
+        request,
+        signedHeaders,
+        declared != null && !declared.isBlank()
+            ? declared.trim()
+            : hex(sha256(request.body() == null ? new byte[0] : request.body())));
   }
 
   private static String canonicalRequest(
-      SigV4Request request, List<String> signedHeaders, String bodySha256Hex) {
+      SigV4Request request, List<String> signedHeaders, String payloadHash) {
     StringBuilder sb = new StringBuilder(256);
     sb.append(request.method().toUpperCase(Locale.ROOT)).append('\n');
     sb.append(canonicalUri(request.rawPath())).append('\n');
@@ -218,7 +245,7 @@ public final class SigV4Verifier {
     }
     sb.append('\n');
     sb.append(String.join(";", signedHeaders)).append('\n');
-    sb.append(payloadHash(request, bodySha256Hex));
+    sb.append(payloadHash);
     return sb.toString();
   }
 
@@ -248,23 +275,45 @@ public final class SigV4Verifier {
   }
 
   /**
-   * The payload hash: {@code x-amz-content-sha256} when sent (it must then match the body, unless
-   * it declares an unsigned payload), else the body's SHA-256.
+   * The payload hash of the canonical request: the body's SHA-256 when {@code x-amz-content-sha256}
+   * is absent; else the header's value, which must be 64 hex digits equal to the body's SHA-256,
+   * {@code UNSIGNED-PAYLOAD}, or (only where allowed) a {@code STREAMING-*} value. Anything else is
+   * refused, so a client cannot sign an arbitrary string in place of the body's hash.
    */
-  private static String payloadHash(SigV4Request request, String bodySha256Hex) {
-    String actual =
-        bodySha256Hex != null
-            ? bodySha256Hex
-            : hex(sha256(request.body() == null ? new byte[0] : request.body()));
+  private String payloadHash(SigV4Request request, String bodySha256Hex) {
     String declared = request.header("x-amz-content-sha256");
     if (declared == null || declared.isBlank()) {
-      return actual;
+      return bodyHash(request, bodySha256Hex);
     }
     declared = declared.trim();
-    if (declared.matches("[0-9a-fA-F]{64}") && !declared.equalsIgnoreCase(actual)) {
-      throw invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
+    if (declared.length() == 64 && isHex(declared)) {
+      if (!declared.equalsIgnoreCase(bodyHash(request, bodySha256Hex))) {
+        throw invalid(
+            "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      }
+      return declared;
     }
-    return declared;
+    if (declared.equals("UNSIGNED-PAYLOAD")
+        || (allowStreamingPayload && declared.startsWith("STREAMING-"))) {
+      return declared;
+    }
+    throw invalid("The 'x-amz-content-sha256' header has an unsupported value: " + declared);
+  }
+
+  private static String bodyHash(SigV4Request request, String bodySha256Hex) {
+    return bodySha256Hex != null
+        ? bodySha256Hex
+        : hex(sha256(request.body() == null ? new byte[0] : request.body()));
+  }
+
+  private static boolean isHex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Non-S3 services encode each path segment once more on top of the request's encoding. */
@@ -306,8 +355,13 @@ public final class SigV4Verifier {
     return String.join("&", joined);
   }
 
+  /** Decodes a query name or value; a malformed escape ({@code %zz}) is an invalid signature. */
   private static String decode(String s) {
-    return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    try {
+      return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw invalid("The query string is malformed: " + e.getMessage());
+    }
   }
 
   /** RFC 3986 encoding: everything but unreserved characters. */

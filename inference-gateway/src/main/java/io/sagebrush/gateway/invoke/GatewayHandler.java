@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: dispatches each request ({@code GET /ping}, {@code POST
  * /endpoints/{name}/invocations}, anything else is an UnknownOperationException) and writes the
- * answers in request order (pipelined requests wait their turn). Runs on the connection's event
- * loop.
+ * answers in request order (pipelined requests wait their turn: while one is served, reading stops
+ * once another has arrived, so a client cannot queue requests without limit). After an answer that
+ * closes the connection nothing more is read. Runs on the connection's event loop.
  */
 public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   static final String REQUEST_ID = "x-amzn-RequestId";
@@ -40,6 +41,9 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
   private ChannelHandlerContext ctx;
   private boolean busy;
+  private boolean paused;
+  private boolean closing;
+  private boolean http10;
 
   public GatewayHandler(GatewayContext gateway) {
     this.gateway = gateway;
@@ -52,12 +56,26 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (busy) {
       pending.add(msg);
+      if (!paused) {
+        // read no further until the queue is served
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+      }
       return;
     }
     busy = true;
     dispatch(msg);
+  }
+
+  /** True while a request of this connection is being served. */
+  boolean busy() {
+    return busy;
   }
 
   @Override
@@ -92,6 +110,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     String requestId = newRequestId();
     if (request.decoderResult().isFailure()) {
       request.release();
@@ -155,16 +174,28 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
   /** Writes the answer to the current request and moves on to the next one. */
   void respond(FullHttpResponse response, boolean keepAlive) {
+    if (closing) {
+      // the connection is already on its way out (a former answer said close)
+      response.release();
+      return;
+    }
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      // HTTP/1.0 closes by default: a kept-alive connection must say so
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     ChannelFuture written = ctx.writeAndFlush(response);
     if (!keepAlive) {
+      closing = true;
+      ctx.channel().config().setAutoRead(false);
       written.addListener(ChannelFutureListener.CLOSE);
       Object msg;
       while ((msg = pending.poll()) != null) {
         ReferenceCountUtil.release(msg);
       }
+      busy = false;
+      return;
     }
     done();
   }
@@ -175,6 +206,9 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     if (next != null) {
       busy = true;
       dispatch(next);
+    } else if (paused && !closing) {
+      paused = false;
+      ctx.channel().config().setAutoRead(true);
     }
   }
 

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
@@ -31,6 +32,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -45,13 +47,24 @@ import org.slf4j.LoggerFactory;
  * the runtime headers; 3. find the endpoint and check that it serves; 4. pick the target ({@code
  * X-Amzn-SageMaker-Target-Variant} or weighted random) and within it the replica with the fewest
  * requests in flight; 5. send {@code POST /invocations} with the supported headers on a pooled
- * keep-alive connection; a refused connection, or one closed before any response byte, marks the
- * replica unhealthy and sends the request to another replica (of the same target first); 6. relay a
- * 2xx answer, turn any other answer or a time-out into a ModelError; 7. record the metrics.
+ * keep-alive connection (retries: see {@link #onFailure}); 6. relay a 2xx answer as 200, turn any
+ * other answer or a time-out into a ModelError; 7. record the metrics of the variant that answered
+ * (errors the gateway makes itself, such as a bad signature or no ready replica, are no invocation
+ * and count in no variant metric).
  */
 final class Invocation implements UpstreamConnection.Exchange {
   private static final Logger log = LoggerFactory.getLogger(Invocation.class);
   private static final int HASH_OFF_LOOP_BYTES = 256 * 1024;
+
+  /**
+   * A pooled connection that closes this soon after it was taken, without a response byte, is taken
+   * for one the container had closed while it sat idle (a keep-alive race), not for a dead replica.
+   */
+  private static final long STALE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** The most times one request is written to containers, retries included. */
+  private static final int MAX_SENDS = 2;
+
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9])*");
   private static final AsciiString CUSTOM_ATTRIBUTES =
       AsciiString.cached("X-Amzn-SageMaker-Custom-Attributes");
@@ -96,11 +109,12 @@ final class Invocation implements UpstreamConnection.Exchange {
   private EventLoop loop;
   private EndpointTarget endpoint;
   private RouteTarget route;
-  private RouteTarget chosenRoute;
   private boolean pinned;
   private Replica replica;
   private List<Replica> tried;
   private boolean staleRetried;
+  private boolean vanishedRetried;
+  private int sends;
   private UpstreamConnection upstream;
   private ScheduledFuture<?> timeout;
   private long sentNanos;
@@ -129,20 +143,44 @@ final class Invocation implements UpstreamConnection.Exchange {
     loop = ctx.channel().eventLoop();
     ByteBuf body = request.content();
     if (body.readableBytes() > HASH_OFF_LOOP_BYTES) {
-      CompletableFuture.supplyAsync(() -> sha256Hex(body), gateway.hashExecutor())
-          .whenComplete(
-              (hash, error) ->
-                  loop.execute(
-                      () -> {
-                        if (error != null) {
-                          fail(
-                              RuntimeError.internalFailure("Cannot hash the request body."), error);
-                        } else {
-                          authenticated(hash);
-                        }
-                      }));
+      CompletableFuture<String> hashed;
+      try {
+        hashed = CompletableFuture.supplyAsync(() -> sha256Hex(body), gateway.hashExecutor());
+      } catch (RejectedExecutionException e) {
+        // the gateway is shutting down
+        fail(RuntimeError.serviceUnavailable("The gateway is shutting down. Try again."), null);
+        return;
+      }
+      hashed.whenComplete(
+          (hash, error) -> {
+            try {
+              loop.execute(
+                  () -> {
+                    if (error != null) {
+                      fail(RuntimeError.internalFailure("Cannot hash the request body."), error);
+                    } else {
+                      authenticatedSafely(hash);
+                    }
+                  });
+            } catch (RejectedExecutionException e) {
+              // the event loop is gone (shutdown): nobody can be answered, only the body freed
+              if (!done) {
+                done = true;
+                request.release();
+              }
+            }
+          });
     } else {
-      authenticated(sha256Hex(body));
+      authenticatedSafely(sha256Hex(body));
+    }
+  }
+
+  /** {@link #authenticated}, with any unexpected failure answered and the body released. */
+  private void authenticatedSafely(String bodyHash) {
+    try {
+      authenticated(bodyHash);
+    } catch (RuntimeException e) {
+      fail(RuntimeError.internalFailure("The gateway failed to process the request."), e);
     }
   }
 
@@ -224,8 +262,6 @@ final class Invocation implements UpstreamConnection.Exchange {
         return;
       }
     }
-    chosenRoute = route;
-    route.meters().invoked(route.variantReplicas());
     Replica first =
         EndpointTarget.leastOutstanding(route.replicas(), null, System.nanoTime(), random);
     if (first == null) {
@@ -285,10 +321,14 @@ final class Invocation implements UpstreamConnection.Exchange {
             loop,
             target,
             (connection, error) -> {
-              if (error != null) {
-                refused(error);
-              } else {
-                send(connection);
+              try {
+                if (error != null) {
+                  refused(error);
+                } else {
+                  send(connection);
+                }
+              } catch (RuntimeException e) {
+                fail(RuntimeError.internalFailure("The gateway failed to process the request."), e);
               }
             });
   }
@@ -314,6 +354,7 @@ final class Invocation implements UpstreamConnection.Exchange {
             body,
             out,
             EmptyHttpHeaders.INSTANCE);
+    sends++;
     sentNanos = System.nanoTime();
     timeout =
         loop.schedule(
@@ -367,6 +408,7 @@ final class Invocation implements UpstreamConnection.Exchange {
     timeout.cancel(false);
     upstream = null;
     replica.requestEnded();
+    // kept only when the request was written out completely (the pool checks)
     gateway.pool().release(c, HttpUtil.isKeepAlive(response));
     if (done) {
       response.release();
@@ -387,10 +429,11 @@ final class Invocation implements UpstreamConnection.Exchange {
         out.set(CUSTOM_ATTRIBUTES, attributes);
       }
       out.set(GatewayHandler.REQUEST_ID, requestId);
+      // the runtime API answers 200 whatever 2xx the container chose
       FullHttpResponse answer =
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1,
-              response.status(),
+              HttpResponseStatus.OK,
               response.content(),
               out,
               EmptyHttpHeaders.INSTANCE);
@@ -425,30 +468,63 @@ final class Invocation implements UpstreamConnection.Exchange {
     modelError(RuntimeError.modelError(message, status, body, logGroupArn()), modelNanos);
   }
 
+  /**
+   * The exchange failed. What happens next:
+   *
+   * <ul>
+   *   <li>a pooled connection that turns out stale (it closed before the request was written out,
+   *       or right after it was taken from the pool, with no response byte) is retried once on a
+   *       fresh connection to the same replica;
+   *   <li>a connection closed or reset before any response byte (the replica died) marks the
+   *       replica unhealthy and sends the request once to another replica. Model invocations are
+   *       treated as safe to retry once when the replica vanished without answering: the product
+   *       promises that a replica killed under load costs no failed request;
+   *   <li>a connection that broke off mid-answer is a ModelError, never retried; nor is a model
+   *       time-out (see {@link #timedOut});
+   *   <li>no request is written to containers more than {@link #MAX_SENDS} times in all.
+   * </ul>
+   *
+   * A refused connection ({@link #refused}) wrote nothing, so it moves on to another replica
+   * without counting.
+   */
   @Override
-  public void onFailure(UpstreamConnection c, Throwable cause, boolean beforeAnyByte) {
+  public void onFailure(
+      UpstreamConnection c, Throwable cause, boolean beforeAnyByte, boolean requestWritten) {
     timeout.cancel(false);
     upstream = null;
     replica.requestEnded();
     if (done) {
       return;
     }
+    if (!requestWritten) {
+      // the container cannot have acted on a request it did not receive whole
+      sends--;
+    }
     if (beforeAnyByte) {
-      if (c.reused() && !staleRetried) {
+      boolean stale =
+          c.reused()
+              && (!requestWritten || System.nanoTime() - c.takenNanos() < STALE_WINDOW_NANOS);
+      if (stale && !staleRetried && sends < MAX_SENDS) {
         // a kept-alive connection the container had already closed: try a fresh one once
         staleRetried = true;
         gateway.pool().dropIdle(replica);
         attempt(replica);
         return;
       }
-      markUnhealthy(cause);
-      retryElsewhere(cause);
-      return;
+      if (!vanishedRetried && sends < MAX_SENDS) {
+        vanishedRetried = true;
+        markUnhealthy(cause);
+        retryElsewhere(cause);
+        return;
+      }
+      // no further send: the client gets a ModelError
+      replica.markUnhealthy(System.nanoTime() + gateway.config().unhealthyFor().toNanos());
     }
     log.warn(
-        "Replica {} of endpoint {} broke off its answer: {}",
+        "Replica {} of endpoint {} {} its answer: {}",
         replica,
         endpointName,
+        beforeAnyByte ? "closed the connection without" : "broke off",
         cause.toString());
     route.meters().modelErrors().increment();
     modelError(
@@ -502,26 +578,31 @@ final class Invocation implements UpstreamConnection.Exchange {
     connection.respondError(error, requestId, keepAlive);
   }
 
-  /** Records the metrics of an answer that reached the model. */
+  /**
+   * Records the metrics of an answer that came from (or timed out at) the model, all on the variant
+   * that served the request last: the invocation, its share per instance (over the variant's ready
+   * replicas across its fleets, as the routing table counted them), the status and the latencies.
+   */
   private void finish(int status, long modelNanos) {
     done = true;
     request.release();
     long totalNanos = System.nanoTime() - startNanos;
+    route.meters().invoked(route.variantReplicas());
     route.meters().answered(status);
     route.meters().modelLatencyMicros().record(modelNanos / 1000.0);
     route.meters().overheadLatencyMicros().record(Math.max(0, totalNanos - modelNanos) / 1000.0);
   }
 
-  /** Answers an error that did not come from the model. */
+  /**
+   * Answers an error that did not come from the model. It counts in no variant metric: SageMaker's
+   * Invocation4XX/5XXErrors count what the model returned.
+   */
   private void fail(RuntimeError error, Throwable cause) {
     if (done) {
       return;
     }
     done = true;
     request.release();
-    if (chosenRoute != null) {
-      chosenRoute.meters().answered(error.status());
-    }
     if (cause != null) {
       log.error("InvokeEndpoint {} -> {} {}", endpointName, error.status(), error.type(), cause);
     } else if (error.status() >= 500) {

@@ -12,16 +12,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,7 +54,10 @@ import org.slf4j.LoggerFactory;
  * valid for ten years naming {@code localhost}, {@code 127.0.0.1}, {@code ::1}, this host and any
  * extra names. It is generated once into {@code <home>/tls/gateway-cert.pem} and {@code
  * <home>/tls/gateway-key.pem} (mode 600) and reused on every later start, so clients can trust the
- * certificate file once.
+ * certificate file once. It is generated anew when the stored pair is unreadable, when the key does
+ * not belong to the certificate (a write cut short), or when the certificate lacks one of the fixed
+ * or configured names (the host name is not checked: it may change between starts, for instance in
+ * a container).
  */
 public final class SelfSignedCertificate {
   public static final String CERT_FILE = "gateway-cert.pem";
@@ -58,7 +68,8 @@ public final class SelfSignedCertificate {
   private SelfSignedCertificate() {}
 
   /**
-   * The PEM pair under {@code <home>/tls}, generated when either file is missing.
+   * The PEM pair under {@code <home>/tls}, generated when either file is missing, the pair does not
+   * match or the certificate lacks a required name.
    *
    * @return the certificate and key files
    * @throws UncheckedIOException when the directory or files cannot be written
@@ -68,13 +79,21 @@ public final class SelfSignedCertificate {
     Path cert = dir.resolve(CERT_FILE);
     Path key = dir.resolve(KEY_FILE);
     if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
-      return new PemPair(cert, key);
+      String problem = reusable(cert, key, extraNames);
+      if (problem == null) {
+        return new PemPair(cert, key);
+      }
+      log.info("Generating a new self-signed gateway certificate: {}", problem);
     }
     try {
       Files.createDirectories(dir);
       Generated generated = generate(extraNames);
-      writePrivate(key, generated.keyPem());
-      write(cert, generated.certificatePem());
+      // both files are written in full first, then renamed into place; a crash between the two
+      // renames leaves a pair that does not match, which the next start detects and replaces
+      Path keyTmp = writePrivate(key, generated.keyPem());
+      Path certTmp = write(cert, generated.certificatePem());
+      move(keyTmp, key);
+      move(certTmp, cert);
       log.info(
           "Generated a self-signed gateway certificate for {} into {}; clients trust it with that"
               + " file (e.g. AWS_CA_BUNDLE={})",
@@ -177,7 +196,72 @@ public final class SelfSignedCertificate {
         + "-----\n";
   }
 
-  private static void writePrivate(Path file, String content) throws IOException {
+  /**
+   * Null when the stored pair can be served: the certificate parses, names every fixed and
+   * configured name, and the key belongs to it; else why not.
+   */
+  static String reusable(Path certFile, Path keyFile, List<String> extraNames) {
+    try {
+      X509Certificate certificate;
+      try (var in = Files.newInputStream(certFile)) {
+        certificate =
+            (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      Set<String> present = new HashSet<>();
+      Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+      if (alternatives != null) {
+        for (List<?> entry : alternatives) {
+          present.add(normalize(String.valueOf(entry.get(1))));
+        }
+      }
+      Set<String> required = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+      required.addAll(extraNames);
+      for (String name : required) {
+        if (!present.contains(normalize(name))) {
+          return "the stored certificate does not name " + name;
+        }
+      }
+      String keyPem = Files.readString(keyFile, StandardCharsets.US_ASCII);
+      String base64 =
+          keyPem
+              .replace("-----BEGIN PRIVATE KEY-----", "")
+              .replace("-----END PRIVATE KEY-----", "")
+              .replaceAll("\\s", "");
+      PrivateKey privateKey =
+          KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      byte[] probe = "sagebrush-gateway-key-check".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(privateKey);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      if (!verifier.verify(signature)) {
+        return "the stored key does not belong to the stored certificate";
+      }
+      return null;
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      return "the stored pair cannot be read (" + e + ")";
+    }
+  }
+
+  /** IP addresses compare by value ({@code ::1} and {@code 0:0:0:0:0:0:0:1}), names by case. */
+  private static String normalize(String name) {
+    if (isIpAddress(name)) {
+      try {
+        // a literal address: no lookup happens
+        return InetAddress.getByName(name).getHostAddress();
+      } catch (IOException e) {
+        return name;
+      }
+    }
+    return name.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Writes the key to a temporary file of mode 600 beside {@code file}; returns that file. */
+  private static Path writePrivate(Path file, String content) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
@@ -185,13 +269,14 @@ public final class SelfSignedCertificate {
           tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
     Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-    move(tmp, file);
+    return tmp;
   }
 
-  private static void write(Path file, String content) throws IOException {
+  /** Writes a temporary file beside {@code file}; returns that file. */
+  private static Path write(Path file, String content) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-    move(tmp, file);
+    return tmp;
   }
 
   private static void move(Path from, Path to) throws IOException {

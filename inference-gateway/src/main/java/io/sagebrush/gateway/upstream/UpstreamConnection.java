@@ -26,17 +26,26 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
      * The exchange failed.
      *
      * @param beforeAnyByte true when the connection closed or failed before the container sent a
-     *     single byte of its response (the request may safely go to another replica)
+     *     single byte of its response
+     * @param requestWritten true when the whole request had been written to the connection before
+     *     it failed (false: the container cannot have acted on it)
      */
-    void onFailure(UpstreamConnection connection, Throwable cause, boolean beforeAnyByte);
+    void onFailure(
+        UpstreamConnection connection,
+        Throwable cause,
+        boolean beforeAnyByte,
+        boolean requestWritten);
   }
 
   private final Replica replica;
   private Channel channel;
   private Exchange exchange;
   private boolean bytesSeen;
+  private boolean written;
   private boolean reused;
+  private long takenNanos;
   ArrayDeque<UpstreamConnection> idleIn;
+  long idleSinceNanos;
 
   UpstreamConnection(Replica replica) {
     this.replica = replica;
@@ -57,18 +66,32 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   void reused(boolean value) {
     reused = value;
+    takenNanos = System.nanoTime();
+  }
+
+  /** When the connection was last handed out ({@link System#nanoTime()}). */
+  public long takenNanos() {
+    return takenNanos;
+  }
+
+  /** True once the request of the current (or last) exchange was written out completely. */
+  public boolean requestWritten() {
+    return written;
   }
 
   /** Sends a request; the exchange is told how it ends. */
   public void send(FullHttpRequest request, Exchange listener) {
     exchange = listener;
     bytesSeen = false;
+    written = false;
     channel
         .writeAndFlush(request)
         .addListener(
             (ChannelFutureListener)
                 f -> {
-                  if (!f.isSuccess()) {
+                  if (f.isSuccess()) {
+                    written = true;
+                  } else {
                     fail(f.cause());
                     f.channel().close();
                   }
@@ -120,7 +143,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     if (response.decoderResult().isFailure()) {
       response.release();
       ctx.close();
-      listener.onFailure(this, response.decoderResult().cause(), false);
+      listener.onFailure(this, response.decoderResult().cause(), false, written);
       return;
     }
     listener.onResponse(this, response);
@@ -146,7 +169,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     Exchange listener = exchange;
     exchange = null;
     if (listener != null) {
-      listener.onFailure(this, cause, !bytesSeen);
+      listener.onFailure(this, cause, !bytesSeen, written);
     }
   }
 }

@@ -12,10 +12,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.sagebrush.gateway.routing.Replica;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -29,13 +31,20 @@ public final class UpstreamPool {
   private final Bootstrap template;
   private final int maxIdlePerReplica;
   private final int maxResponseBytes;
-  private final FastThreadLocal<Map<Replica, ArrayDeque<UpstreamConnection>>> idle =
+  private final long maxIdleNanos;
+  private final FastThreadLocal<LoopPool> idle =
       new FastThreadLocal<>() {
         @Override
-        protected Map<Replica, ArrayDeque<UpstreamConnection>> initialValue() {
-          return new HashMap<>();
+        protected LoopPool initialValue() {
+          return new LoopPool();
         }
       };
+
+  /** One event loop's idle connections, and whether its sweep runs. */
+  private static final class LoopPool {
+    final Map<Replica, ArrayDeque<UpstreamConnection>> byReplica = new HashMap<>();
+    boolean sweeping;
+  }
 
   public UpstreamPool(
       EventLoopGroup group,
@@ -43,9 +52,31 @@ public final class UpstreamPool {
       int connectTimeoutMillis,
       int maxIdlePerReplica,
       int maxResponseBytes) {
+    this(
+        group,
+        channelType,
+        connectTimeoutMillis,
+        maxIdlePerReplica,
+        maxResponseBytes,
+        Duration.ofSeconds(4));
+  }
+
+  /**
+   * @param maxIdle how long a connection may sit idle in the pool before it is closed (keep it
+   *     below the containers' own keep-alive time-out, so that a pooled connection is rarely one
+   *     the container has already closed)
+   */
+  public UpstreamPool(
+      EventLoopGroup group,
+      Class<? extends Channel> channelType,
+      int connectTimeoutMillis,
+      int maxIdlePerReplica,
+      int maxResponseBytes,
+      Duration maxIdle) {
     this.group = group;
     this.maxIdlePerReplica = maxIdlePerReplica;
     this.maxResponseBytes = maxResponseBytes;
+    this.maxIdleNanos = Math.max(1, maxIdle.toNanos());
     this.template =
         new Bootstrap()
             .group(group)
@@ -62,12 +93,15 @@ public final class UpstreamPool {
    */
   public void acquire(
       EventLoop loop, Replica replica, BiConsumer<UpstreamConnection, Throwable> callback) {
-    ArrayDeque<UpstreamConnection> idleConnections = idle.get().get(replica);
+    ArrayDeque<UpstreamConnection> idleConnections = idle.get().byReplica.get(replica);
     if (idleConnections != null) {
       UpstreamConnection c;
+      long now = System.nanoTime();
       while ((c = idleConnections.pollLast()) != null) {
         c.idleIn = null;
-        if (c.channel().isActive()) {
+        if (now - c.idleSinceNanos > maxIdleNanos) {
+          c.channel().close();
+        } else if (c.channel().isActive()) {
           c.reused(true);
           callback.accept(c, null);
           return;
@@ -93,6 +127,7 @@ public final class UpstreamPool {
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
+                    connection.reused(false);
                     callback.accept(connection, null);
                   } else {
                     callback.accept(null, f.cause());
@@ -101,28 +136,58 @@ public final class UpstreamPool {
   }
 
   /**
-   * Gives a connection back after its exchange: kept idle when the container allows keep-alive and
-   * the replica is still routed to, closed otherwise. Call on the connection's loop.
+   * Gives a connection back after its exchange: kept idle when the container allows keep-alive, the
+   * request was written out completely and the replica is still routed to; closed otherwise. Call
+   * on the connection's loop.
    */
   public void release(UpstreamConnection connection, boolean keepAlive) {
     Channel channel = connection.channel();
-    if (!keepAlive || !channel.isActive() || connection.replica().retired()) {
+    if (!keepAlive
+        || !connection.requestWritten()
+        || !channel.isActive()
+        || connection.replica().retired()) {
       channel.close();
       return;
     }
+    LoopPool pool = idle.get();
     ArrayDeque<UpstreamConnection> deque =
-        idle.get().computeIfAbsent(connection.replica(), r -> new ArrayDeque<>());
+        pool.byReplica.computeIfAbsent(connection.replica(), r -> new ArrayDeque<>());
     if (deque.size() >= maxIdlePerReplica) {
       channel.close();
       return;
     }
     connection.idleIn = deque;
+    connection.idleSinceNanos = System.nanoTime();
     deque.addLast(connection);
+    if (!pool.sweeping) {
+      pool.sweeping = true;
+      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), maxIdleNanos / 2);
+      channel
+          .eventLoop()
+          .scheduleWithFixedDelay(() -> sweep(pool), period, period, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Closes the connections that have been idle too long (the oldest sit at each deque's head). */
+  private void sweep(LoopPool pool) {
+    long now = System.nanoTime();
+    for (var it = pool.byReplica.values().iterator(); it.hasNext(); ) {
+      ArrayDeque<UpstreamConnection> deque = it.next();
+      UpstreamConnection c;
+      while ((c = deque.peekFirst()) != null && now - c.idleSinceNanos > maxIdleNanos) {
+        deque.pollFirst();
+        c.idleIn = null;
+        c.channel().close();
+      }
+      if (deque.isEmpty()) {
+        it.remove();
+      }
+    }
   }
 
   /** Closes the caller loop's idle connections to a replica (they proved stale). */
   public void dropIdle(Replica replica) {
-    closeAll(idle.get().remove(replica));
+    closeAll(idle.get().byReplica.remove(replica));
   }
 
   /** Closes, on every loop, the idle connections to replicas that left the routing table. */
@@ -130,7 +195,7 @@ public final class UpstreamPool {
     for (EventExecutor executor : group) {
       executor.execute(
           () -> {
-            Map<Replica, ArrayDeque<UpstreamConnection>> pool = idle.get();
+            Map<Replica, ArrayDeque<UpstreamConnection>> pool = idle.get().byReplica;
             for (Replica r : replicas) {
               closeAll(pool.remove(r));
             }

@@ -47,7 +47,9 @@ public class RoutingTableController {
             waiters,
             () -> {
               RoutingTable current = routing.current();
-              if (current.version() > after) {
+              // newer than the caller's, or older: the control plane restarted with lower
+              // versions, so the caller must take the current table now rather than wait
+              if (current.version() != after) {
                 return ResponseEntity.ok(current);
               }
               RoutingTable newer = routing.awaitNewer(after, wait);

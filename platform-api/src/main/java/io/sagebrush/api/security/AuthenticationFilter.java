@@ -3,6 +3,7 @@ package io.sagebrush.api.security;
 import io.sagebrush.api.awsjson.AwsErrors;
 import io.sagebrush.api.awsjson.RequestIds;
 import io.sagebrush.api.embedded.ServerCredentials;
+import io.sagebrush.common.error.ErrorCode;
 import io.sagebrush.common.error.SagebrushException;
 import io.sagebrush.common.sigv4.SigV4Request;
 import io.sagebrush.common.sigv4.SigV4Verifier;
@@ -149,6 +150,20 @@ public final class AuthenticationFilter extends OncePerRequestFilter {
           e.code().awsType(),
           e.getMessage());
       errors.write(response, e.code(), e.getMessage(), requestId);
+      return;
+    } catch (RuntimeException e) {
+      // a request the verifier cannot even read (a malformed escape, an odd header) is the
+      // client's fault: answer in the AWS error shape instead of a bare 500
+      log.warn(
+          "{} {} -> 403 InvalidSignatureException: unreadable request ({})",
+          request.getMethod(),
+          target(request, path),
+          e.toString());
+      errors.write(
+          response,
+          ErrorCode.INVALID_SIGNATURE,
+          "The request could not be verified: it is malformed.",
+          requestId);
       return;
     }
     chain.doFilter(cached, response);
