@@ -48,6 +48,9 @@ public final class InferenceServer implements AutoCloseable {
             env.get("SAGEMAKER_MODEL_SERVER_WORKERS"), Runtime.getRuntime().availableProcessors());
     this.maxPayloadBytes = parseInt(env.get("SAGEMAKER_MAX_PAYLOAD_IN_MB"), 100) * 1024L * 1024L;
     this.executor = Executors.newFixedThreadPool(Math.max(1, workers));
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK: every answer waits ~40 ms. Read once, when the JDK's server config loads.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
