@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How an agent joins its control plane and runs tasks.
@@ -150,142 +151,108 @@ public record AgentConfig(
 
   /** A copy with the given name. */
   public AgentConfig withName(String newName) {
-    return new AgentConfig(
-        controlPlaneUrl,
-        token,
-        workDir,
-        runtime,
-        newName,
-        cpus,
-        memoryMb,
-        storageOverride,
-        dockerHost,
-        nvidiaSmiCommand,
-        pythonCommand,
-        keepJobDirectories,
-        retryMaxBackoff,
-        advertiseHost,
-        bindAddress);
+    return copy(f -> f.name = newName);
   }
 
   /** A copy offering the given capacity (null = detect). */
   public AgentConfig withCapacity(Integer newCpus, Long newMemoryMb) {
-    return new AgentConfig(
-        controlPlaneUrl,
-        token,
-        workDir,
-        runtime,
-        name,
-        newCpus,
-        newMemoryMb,
-        storageOverride,
-        dockerHost,
-        nvidiaSmiCommand,
-        pythonCommand,
-        keepJobDirectories,
-        retryMaxBackoff,
-        advertiseHost,
-        bindAddress);
+    return copy(
+        f -> {
+          f.cpus = newCpus;
+          f.memoryMb = newMemoryMb;
+        });
   }
 
   /** A copy using the given S3 store instead of the control plane's. */
   public AgentConfig withStorageOverride(StorageSettings storage) {
-    return new AgentConfig(
-        controlPlaneUrl,
-        token,
-        workDir,
-        runtime,
-        name,
-        cpus,
-        memoryMb,
-        storage,
-        dockerHost,
-        nvidiaSmiCommand,
-        pythonCommand,
-        keepJobDirectories,
-        retryMaxBackoff,
-        advertiseHost,
-        bindAddress);
+    return copy(f -> f.storageOverride = storage);
   }
 
   /** A copy with a different nvidia-smi executable. */
   public AgentConfig withNvidiaSmiCommand(String command) {
-    return new AgentConfig(
-        controlPlaneUrl,
-        token,
-        workDir,
-        runtime,
-        name,
-        cpus,
-        memoryMb,
-        storageOverride,
-        dockerHost,
-        command,
-        pythonCommand,
-        keepJobDirectories,
-        retryMaxBackoff,
-        advertiseHost,
-        bindAddress);
+    return copy(f -> f.nvidiaSmiCommand = command);
   }
 
   /** A copy with a different Python interpreter for script mode. */
   public AgentConfig withPythonCommand(String command) {
-    return new AgentConfig(
-        controlPlaneUrl,
-        token,
-        workDir,
-        runtime,
-        name,
-        cpus,
-        memoryMb,
-        storageOverride,
-        dockerHost,
-        nvidiaSmiCommand,
-        command,
-        keepJobDirectories,
-        retryMaxBackoff,
-        advertiseHost,
-        bindAddress);
+    return copy(f -> f.pythonCommand = command);
   }
 
   /** A copy with a different longest retry backoff. */
   public AgentConfig withRetryMaxBackoff(Duration backoff) {
-    return new AgentConfig(
-        controlPlaneUrl,
-        token,
-        workDir,
-        runtime,
-        name,
-        cpus,
-        memoryMb,
-        storageOverride,
-        dockerHost,
-        nvidiaSmiCommand,
-        pythonCommand,
-        keepJobDirectories,
-        backoff,
-        advertiseHost,
-        bindAddress);
+    return copy(f -> f.retryMaxBackoff = backoff);
   }
 
   /** A copy advertising {@code host} for serving containers, publishing them on {@code bind}. */
   public AgentConfig withServingAddress(String host, String bind) {
-    return new AgentConfig(
-        controlPlaneUrl,
-        token,
-        workDir,
-        runtime,
-        name,
-        cpus,
-        memoryMb,
-        storageOverride,
-        dockerHost,
-        nvidiaSmiCommand,
-        pythonCommand,
-        keepJobDirectories,
-        retryMaxBackoff,
-        host,
-        bind);
+    return copy(
+        f -> {
+          f.advertiseHost = host;
+          f.bindAddress = bind;
+        });
+  }
+
+  /** A copy with {@code change} applied to its fields (then checked and defaulted as usual). */
+  private AgentConfig copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.toConfig();
+  }
+
+  /** The components of a configuration being copied: what the with* methods change. */
+  private static final class Fields {
+    URI controlPlaneUrl;
+    String token;
+    Path workDir;
+    String runtime;
+    String name;
+    Integer cpus;
+    Long memoryMb;
+    StorageSettings storageOverride;
+    String dockerHost;
+    String nvidiaSmiCommand;
+    String pythonCommand;
+    boolean keepJobDirectories;
+    Duration retryMaxBackoff;
+    String advertiseHost;
+    String bindAddress;
+
+    Fields(AgentConfig c) {
+      controlPlaneUrl = c.controlPlaneUrl;
+      token = c.token;
+      workDir = c.workDir;
+      runtime = c.runtime;
+      name = c.name;
+      cpus = c.cpus;
+      memoryMb = c.memoryMb;
+      storageOverride = c.storageOverride;
+      dockerHost = c.dockerHost;
+      nvidiaSmiCommand = c.nvidiaSmiCommand;
+      pythonCommand = c.pythonCommand;
+      keepJobDirectories = c.keepJobDirectories;
+      retryMaxBackoff = c.retryMaxBackoff;
+      advertiseHost = c.advertiseHost;
+      bindAddress = c.bindAddress;
+    }
+
+    AgentConfig toConfig() {
+      return new AgentConfig(
+          controlPlaneUrl,
+          token,
+          workDir,
+          runtime,
+          name,
+          cpus,
+          memoryMb,
+          storageOverride,
+          dockerHost,
+          nvidiaSmiCommand,
+          pythonCommand,
+          keepJobDirectories,
+          retryMaxBackoff,
+          advertiseHost,
+          bindAddress);
+    }
   }
 
   /** The file the agent id is persisted in, so that a restarted agent keeps its identity. */

@@ -15,14 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -240,81 +238,33 @@ final class DownloadModelStage implements Stage {
 
   /**
    * Downloads every object under {@code prefix} into {@code modelDir}, keeping its path after the
-   * prefix, on up to {@link ArtifactStore#PARALLEL_TRANSFERS} threads. Unlike {@link
-   * ArtifactStore#downloadPrefix}, the transfer threads are the worker's: once interrupted it
-   * starts no further object and returns only after those in flight ended.
+   * prefix, through {@link ArtifactStore#downloadAll} on the worker's own transfer threads: once
+   * interrupted it starts no further object and returns only after those in flight ended.
    */
   private static void downloadPrefix(
       TaskContext context, S3Uri prefix, List<StoredObject> objects, Path modelDir) {
     Path root = modelDir.toAbsolutePath().normalize();
-    List<Runnable> transfers = new ArrayList<>();
+    Map<S3Uri, Path> targets = new LinkedHashMap<>();
     for (StoredObject object : objects) {
       Path target = targetFor(prefix, object.uri(), root);
       if (target != null) {
-        transfers.add(
-            () -> {
-              checkNotCancelled(prefix);
-              context.store.download(object.uri(), target);
-            });
+        targets.put(object.uri(), target);
       }
     }
     checkNotCancelled(prefix);
     String name = Thread.currentThread().getName() + "-transfer";
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(ArtifactStore.PARALLEL_TRANSFERS, transfers.size())),
-            r -> {
-              Thread t = new Thread(r, name);
-              t.setDaemon(true);
-              return t;
-            });
     try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (Runnable transfer : transfers) {
-        futures.add(pool.submit(transfer));
-      }
-      RuntimeException first = null;
-      for (Future<?> future : futures) {
-        try {
-          future.get();
-        } catch (ExecutionException e) {
-          if (first == null) {
-            first =
-                e.getCause() instanceof RuntimeException re
-                    ? re
-                    : new IllegalStateException("transfer failed: " + e.getCause(), e.getCause());
-          }
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw StageFailure.fatal("InternalServerError: the download of " + prefix + " was cancelled");
-    } finally {
-      pool.shutdownNow();
-      awaitUninterruptibly(pool);
-    }
-  }
-
-  /** Waits for the pool's threads to end, whatever interrupts come meanwhile. */
-  private static void awaitUninterruptibly(ExecutorService pool) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
-            return;
-          }
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      context.store.downloadAll(
+          targets,
+          r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+          });
+    } catch (ArtifactStoreException e) {
+      // A cancelled worker reports the cancel, not what the store made of the interrupt.
+      checkNotCancelled(prefix);
+      throw e;
     }
   }
 

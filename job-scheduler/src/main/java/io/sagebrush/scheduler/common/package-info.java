@@ -1,2 +1,2 @@
-/** Small types shared by the scheduler's features: pages and sort orders. */
+/** Small types shared by the scheduler's features: pages, sort orders and listings. */
 package io.sagebrush.scheduler.common;

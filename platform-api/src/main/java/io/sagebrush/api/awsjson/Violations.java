@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * 'trainingJobName' failed to satisfy constraint: ...}) and throws them as one error.
  */
 public final class Violations {
+  private static final List<String> SORT_ORDERS = List.of("Ascending", "Descending");
   private final List<String> messages = new ArrayList<>();
   private final ErrorCode code;
 
@@ -102,6 +103,46 @@ public final class Violations {
     if (value != null && value.size() > max) {
       add(path, value, "Member must have length less than or equal to " + max);
     }
+  }
+
+  /**
+   * A SageMaker resource name at {@code path}: at most 63 characters, at least {@code minLength},
+   * matching {@code pattern}; null is left to {@link #required}.
+   */
+  public void name(String path, String value, int minLength, Pattern pattern) {
+    length(path, value, minLength, 63);
+    pattern(path, value, pattern);
+  }
+
+  /**
+   * Checks the name a Describe or Delete request carries.
+   *
+   * @throws SagebrushException VALIDATION when the name is missing or malformed
+   */
+  public static void requireName(String path, String value, int minLength, Pattern pattern) {
+    Violations v = validation();
+    if (v.required(path, value)) {
+      v.name(path, value, minLength, pattern);
+    }
+    v.throwIfAny();
+  }
+
+  /** The members every List* request starts with: MaxResults (1 to 100) and NameContains. */
+  public void listing(Integer maxResults, String nameContains, Pattern nameContainsPattern) {
+    range("maxResults", maxResults, 1, 100);
+    length("nameContains", nameContains, 0, 63);
+    pattern("nameContains", nameContains, nameContainsPattern);
+  }
+
+  /** A List* request's SortBy (one of {@code sortByValues}) and SortOrder. */
+  public void sort(String sortBy, Collection<String> sortByValues, String sortOrder) {
+    oneOf("sortBy", sortBy, sortByValues);
+    oneOf("sortOrder", sortOrder, SORT_ORDERS);
+  }
+
+  /** A List* request's NextToken: at most 8192 characters. */
+  public void nextToken(String token) {
+    length("nextToken", token, 0, 8192);
   }
 
   public boolean isEmpty() {

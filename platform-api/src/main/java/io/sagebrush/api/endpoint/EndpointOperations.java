@@ -1,10 +1,9 @@
 package io.sagebrush.api.endpoint;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagebrush.api.awsjson.AwsOperation;
 import io.sagebrush.api.awsjson.AwsOperationProvider;
+import io.sagebrush.api.awsjson.StoredJson;
 import io.sagebrush.api.awsjson.Violations;
 import io.sagebrush.api.endpoint.EndpointWire.CapacitySize;
 import io.sagebrush.api.endpoint.EndpointWire.CreateEndpointRequest;
@@ -57,7 +56,6 @@ public class EndpointOperations implements AwsOperationProvider {
   static final List<String> CAPACITY_TYPES = List.of("INSTANCE_COUNT", "CAPACITY_PERCENT");
   static final List<String> VARIANT_PROPERTIES =
       List.of("DesiredInstanceCount", "DesiredWeight", "DataCaptureConfig");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final EndpointService service;
 
@@ -128,7 +126,9 @@ public class EndpointOperations implements AwsOperationProvider {
     out.put("CreationTime", e.creationTime());
     out.put("LastModifiedTime", e.lastModifiedTime());
     if (e.lastDeploymentConfigJson() != null) {
-      out.put("LastDeploymentConfig", parse(e.lastDeploymentConfigJson()));
+      out.put(
+          "LastDeploymentConfig",
+          StoredJson.parse(e.lastDeploymentConfigJson(), "deployment configuration"));
     }
     if (e.pending() != null) {
       out.put(
@@ -166,16 +166,13 @@ public class EndpointOperations implements AwsOperationProvider {
 
   ListEndpointsResponse list(ListEndpointsRequest r) {
     Violations v = Violations.validation();
-    v.range("maxResults", r.maxResults(), 1, 100);
-    v.length("nameContains", r.nameContains(), 0, 63);
-    v.pattern("nameContains", r.nameContains(), NAME_CONTAINS);
-    v.oneOf("sortBy", r.sortBy(), SORT_BY);
-    v.oneOf("sortOrder", r.sortOrder(), List.of("Ascending", "Descending"));
+    v.listing(r.maxResults(), r.nameContains(), NAME_CONTAINS);
+    v.sort(r.sortBy(), SORT_BY, r.sortOrder());
     v.oneOf(
         "statusEquals",
         r.statusEquals(),
         Arrays.stream(EndpointStatus.values()).map(EndpointStatus::wireName).toList());
-    v.length("nextToken", r.nextToken(), 0, 8192);
+    v.nextToken(r.nextToken());
     v.throwIfAny();
     Page<EndpointView> page =
         service.list(
@@ -428,23 +425,10 @@ public class EndpointOperations implements AwsOperationProvider {
   }
 
   private static void requireName(String name) {
-    Violations v = Violations.validation();
-    if (v.required("endpointName", name)) {
-      name(v, "endpointName", name);
-    }
-    v.throwIfAny();
+    Violations.requireName("endpointName", name, 0, NAME);
   }
 
   private static void name(Violations v, String path, String name) {
-    v.length(path, name, 0, 63);
-    v.pattern(path, name, NAME);
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw SagebrushException.internal("Stored deployment configuration is not JSON", e);
-    }
+    v.name(path, name, 0, NAME);
   }
 }

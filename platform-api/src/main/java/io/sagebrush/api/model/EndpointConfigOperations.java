@@ -1,11 +1,10 @@
 package io.sagebrush.api.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sagebrush.api.awsjson.AwsOperation;
 import io.sagebrush.api.awsjson.AwsOperationProvider;
+import io.sagebrush.api.awsjson.StoredJson;
 import io.sagebrush.api.awsjson.Violations;
 import io.sagebrush.api.model.EndpointConfigWire.CreateEndpointConfigRequest;
 import io.sagebrush.api.model.EndpointConfigWire.CreateEndpointConfigResponse;
@@ -15,7 +14,6 @@ import io.sagebrush.api.model.EndpointConfigWire.ListEndpointConfigsRequest;
 import io.sagebrush.api.model.EndpointConfigWire.ListEndpointConfigsResponse;
 import io.sagebrush.api.model.EndpointConfigWire.ProductionVariant;
 import io.sagebrush.api.trainingjob.TrainingJobRequestValidator;
-import io.sagebrush.common.error.SagebrushException;
 import io.sagebrush.scheduler.common.Page;
 import io.sagebrush.scheduler.common.SortOrder;
 import io.sagebrush.scheduler.model.domain.EndpointConfig;
@@ -42,7 +40,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class EndpointConfigOperations implements AwsOperationProvider {
   static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final EndpointConfigService service;
 
@@ -161,7 +158,7 @@ public class EndpointConfigOperations implements AwsOperationProvider {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("EndpointConfigName", c.name());
     out.put("EndpointConfigArn", c.arn());
-    JsonNode echoed = parse(c.echoJson());
+    JsonNode echoed = StoredJson.parse(c.echoJson(), "endpoint configuration");
     Iterator<Map.Entry<String, JsonNode>> fields = echoed.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
@@ -173,12 +170,9 @@ public class EndpointConfigOperations implements AwsOperationProvider {
 
   ListEndpointConfigsResponse list(ListEndpointConfigsRequest r) {
     Violations v = Violations.validation();
-    v.range("maxResults", r.maxResults(), 1, 100);
-    v.length("nameContains", r.nameContains(), 0, 63);
-    v.pattern("nameContains", r.nameContains(), ModelOperations.NAME_CONTAINS);
-    v.oneOf("sortBy", r.sortBy(), ModelOperations.SORT_BY);
-    v.oneOf("sortOrder", r.sortOrder(), ModelOperations.SORT_ORDER);
-    v.length("nextToken", r.nextToken(), 0, 8192);
+    v.listing(r.maxResults(), r.nameContains(), ModelOperations.NAME_CONTAINS);
+    v.sort(r.sortBy(), ModelOperations.SORT_BY, r.sortOrder());
+    v.nextToken(r.nextToken());
     v.throwIfAny();
     Page<EndpointConfig> page =
         service.list(
@@ -203,23 +197,10 @@ public class EndpointConfigOperations implements AwsOperationProvider {
   }
 
   private static void requireName(String name) {
-    Violations v = Violations.validation();
-    if (v.required("endpointConfigName", name)) {
-      name(v, "endpointConfigName", name);
-    }
-    v.throwIfAny();
+    Violations.requireName("endpointConfigName", name, 1, NAME);
   }
 
   private static void name(Violations v, String path, String name) {
-    v.length(path, name, 1, 63);
-    v.pattern(path, name, NAME);
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw SagebrushException.internal("Stored endpoint configuration is not JSON", e);
-    }
+    v.name(path, name, 1, NAME);
   }
 }

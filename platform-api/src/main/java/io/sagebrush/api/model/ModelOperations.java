@@ -1,10 +1,9 @@
 package io.sagebrush.api.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagebrush.api.awsjson.AwsOperation;
 import io.sagebrush.api.awsjson.AwsOperationProvider;
+import io.sagebrush.api.awsjson.StoredJson;
 import io.sagebrush.api.awsjson.Violations;
 import io.sagebrush.api.model.ModelWire.ContainerDefinition;
 import io.sagebrush.api.model.ModelWire.CreateModelRequest;
@@ -42,8 +41,6 @@ public class ModelOperations implements AwsOperationProvider {
   static final Pattern IMAGE = Pattern.compile("[\\S]+");
   static final List<String> MODES = List.of("SingleModel", "MultiModel");
   static final List<String> SORT_BY = List.of("Name", "CreationTime");
-  static final List<String> SORT_ORDER = List.of("Ascending", "Descending");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ModelService service;
 
@@ -118,10 +115,10 @@ public class ModelOperations implements AwsOperationProvider {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("ModelName", m.name());
     if (m.primaryContainerJson() != null) {
-      out.put("PrimaryContainer", parse(m.primaryContainerJson()));
+      out.put("PrimaryContainer", StoredJson.parse(m.primaryContainerJson(), "model container"));
     }
     if (m.containersJson() != null) {
-      out.put("Containers", parse(m.containersJson()));
+      out.put("Containers", StoredJson.parse(m.containersJson(), "model container"));
     }
     if (m.executionRoleArn() != null) {
       out.put("ExecutionRoleArn", m.executionRoleArn());
@@ -134,12 +131,9 @@ public class ModelOperations implements AwsOperationProvider {
 
   ListModelsResponse list(ListModelsRequest r) {
     Violations v = Violations.validation();
-    v.range("maxResults", r.maxResults(), 1, 100);
-    v.length("nameContains", r.nameContains(), 0, 63);
-    v.pattern("nameContains", r.nameContains(), NAME_CONTAINS);
-    v.oneOf("sortBy", r.sortBy(), SORT_BY);
-    v.oneOf("sortOrder", r.sortOrder(), SORT_ORDER);
-    v.length("nextToken", r.nextToken(), 0, 8192);
+    v.listing(r.maxResults(), r.nameContains(), NAME_CONTAINS);
+    v.sort(r.sortBy(), SORT_BY, r.sortOrder());
+    v.nextToken(r.nextToken());
     v.throwIfAny();
     Page<Model> page =
         service.list(
@@ -164,16 +158,11 @@ public class ModelOperations implements AwsOperationProvider {
   }
 
   private static void requireName(String name) {
-    Violations v = Violations.validation();
-    if (v.required("modelName", name)) {
-      name(v, "modelName", name);
-    }
-    v.throwIfAny();
+    Violations.requireName("modelName", name, 1, MODEL_NAME);
   }
 
   private static void name(Violations v, String path, String name) {
-    v.length(path, name, 1, 63);
-    v.pattern(path, name, MODEL_NAME);
+    v.name(path, name, 1, MODEL_NAME);
   }
 
   private static void container(Violations v, String path, ContainerDefinition c) {
@@ -200,13 +189,5 @@ public class ModelOperations implements AwsOperationProvider {
   private static String member(JsonNode raw, String field) {
     JsonNode node = raw == null ? null : raw.get(field);
     return node == null || node.isNull() ? null : node.toString();
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw SagebrushException.internal("Stored model container is not JSON", e);
-    }
   }
 }

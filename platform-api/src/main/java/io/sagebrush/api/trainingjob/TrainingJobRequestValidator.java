@@ -45,7 +45,6 @@ public final class TrainingJobRequestValidator {
   static final List<String> STATUSES =
       List.of("InProgress", "Completed", "Failed", "Stopping", "Stopped");
   static final List<String> SORT_BY = List.of("Name", "CreationTime", "Status");
-  static final List<String> SORT_ORDER = List.of("Ascending", "Descending");
 
   private TrainingJobRequestValidator() {}
 
@@ -94,13 +93,10 @@ public final class TrainingJobRequestValidator {
    */
   public static void validateList(ListTrainingJobsRequest r) {
     Violations v = Violations.validation();
-    v.range("maxResults", r.maxResults(), 1, 100);
-    v.length("nameContains", r.nameContains(), 0, 63);
-    v.pattern("nameContains", r.nameContains(), NAME_CONTAINS);
+    v.listing(r.maxResults(), r.nameContains(), NAME_CONTAINS);
     v.oneOf("statusEquals", r.statusEquals(), STATUSES);
-    v.oneOf("sortBy", r.sortBy(), SORT_BY);
-    v.oneOf("sortOrder", r.sortOrder(), SORT_ORDER);
-    v.length("nextToken", r.nextToken(), 0, 8192);
+    v.sort(r.sortBy(), SORT_BY, r.sortOrder());
+    v.nextToken(r.nextToken());
     v.throwIfAny();
   }
 
@@ -129,8 +125,7 @@ public final class TrainingJobRequestValidator {
   }
 
   private static void name(Violations v, String path, String name) {
-    v.length(path, name, 1, 63);
-    v.pattern(path, name, NAME);
+    v.name(path, name, 1, NAME);
   }
 
   private static void algorithm(Violations v, AlgorithmSpecification a) {

@@ -32,12 +32,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -407,6 +410,31 @@ public final class ArtifactStore implements AutoCloseable {
   }
 
   /**
+   * Downloads each object into its file ({@link #download}) on up to {@link #PARALLEL_TRANSFERS}
+   * threads made by {@code threads}; the first failure is thrown after the others have finished.
+   * Unlike {@link #downloadPrefix} it can be cancelled: once the calling thread is interrupted no
+   * further object starts, and the call returns only after the downloads in flight have ended (a
+   * socket read does not end on an interrupt), throwing {@link ArtifactStoreException} with the
+   * interrupt status kept.
+   *
+   * @param targets the objects and their files, downloaded in this order
+   */
+  public void downloadAll(Map<S3Uri, Path> targets, ThreadFactory threads) {
+    List<Runnable> transfers = new ArrayList<>();
+    targets.forEach(
+        (object, file) ->
+            transfers.add(
+                () -> {
+                  if (Thread.currentThread().isInterrupted()) {
+                    throw new ArtifactStoreException(
+                        "The download of " + object + " was cancelled");
+                  }
+                  download(object, file);
+                }));
+    runAll(transfers, threads, true);
+  }
+
+  /**
    * Runs transfers on up to {@link #PARALLEL_TRANSFERS} threads and waits for all of them; the
    * first failure is thrown after the others have finished.
    */
@@ -415,8 +443,17 @@ public final class ArtifactStore implements AutoCloseable {
       transfers.forEach(Runnable::run);
       return;
     }
+    runAll(transfers, Executors.defaultThreadFactory(), false);
+  }
+
+  /**
+   * Runs transfers on a pool of {@code threads}; when {@code awaitEnd}, returns only once the
+   * pool's threads have ended, even when interrupted meanwhile.
+   */
+  private static void runAll(List<Runnable> transfers, ThreadFactory threads, boolean awaitEnd) {
     ExecutorService pool =
-        Executors.newFixedThreadPool(Math.min(PARALLEL_TRANSFERS, transfers.size()));
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(PARALLEL_TRANSFERS, transfers.size())), threads);
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Runnable transfer : transfers) {
@@ -443,6 +480,29 @@ public final class ArtifactStore implements AutoCloseable {
       throw new ArtifactStoreException("Interrupted while transferring objects", e);
     } finally {
       pool.shutdownNow();
+      if (awaitEnd) {
+        awaitUninterruptibly(pool);
+      }
+    }
+  }
+
+  /** Waits for the pool's threads to end, whatever interrupts come meanwhile. */
+  private static void awaitUninterruptibly(ExecutorService pool) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
+            return;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

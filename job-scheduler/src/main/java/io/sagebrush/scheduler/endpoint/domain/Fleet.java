@@ -76,27 +76,47 @@ public record Fleet(
 
   /** This fleet in generation {@code g}. */
   public Fleet inGeneration(int g, Instant now) {
-    return new Fleet(
-        g,
-        variantName,
-        modelName,
-        image,
-        modelDataUrl,
-        environment,
-        instanceType,
-        desiredCount,
-        desiredWeight,
-        currentWeight,
-        startupTimeoutSeconds,
-        downloadTimeoutSeconds,
-        now,
-        null,
-        null,
-        null);
+    return copy(g, desiredCount, desiredWeight, currentWeight, now, null, null, null);
   }
 
   /** Counts and weights set as they are (the decider's own corrections); the wait is kept. */
   public Fleet withCountAndWeight(int count, double desired, double current) {
+    return copy(
+        generation, count, desired, current, createdAt, waitingSince, waitingFor, countBefore);
+  }
+
+  /**
+   * A capacity change the client asked for: a new count remembers the count before it (restored if
+   * the change is given up) and starts a fresh placement wait; weights alone change nothing else.
+   */
+  public Fleet rescaled(int count, double desired, double current) {
+    boolean counts = count != desiredCount;
+    return copy(
+        generation,
+        count,
+        desired,
+        current,
+        createdAt,
+        counts ? null : waitingSince,
+        counts ? null : waitingFor,
+        counts ? Integer.valueOf(desiredCount) : countBefore);
+  }
+
+  /** The capacity change is given up: back to {@code count}, no wait, nothing to restore. */
+  public Fleet revertedTo(int count) {
+    return copy(generation, count, desiredWeight, currentWeight, createdAt, null, null, null);
+  }
+
+  /** This fleet's deployment (what runs and how) with the given generation, counts and wait. */
+  private Fleet copy(
+      int generation,
+      int count,
+      double desired,
+      double current,
+      Instant createdAt,
+      Instant waitingSince,
+      String waitingFor,
+      Integer countBefore) {
     return new Fleet(
         generation,
         variantName,
@@ -114,52 +134,6 @@ public record Fleet(
         waitingSince,
         waitingFor,
         countBefore);
-  }
-
-  /**
-   * A capacity change the client asked for: a new count remembers the count before it (restored if
-   * the change is given up) and starts a fresh placement wait; weights alone change nothing else.
-   */
-  public Fleet rescaled(int count, double desired, double current) {
-    boolean counts = count != desiredCount;
-    return new Fleet(
-        generation,
-        variantName,
-        modelName,
-        image,
-        modelDataUrl,
-        environment,
-        instanceType,
-        count,
-        desired,
-        current,
-        startupTimeoutSeconds,
-        downloadTimeoutSeconds,
-        createdAt,
-        counts ? null : waitingSince,
-        counts ? null : waitingFor,
-        counts ? Integer.valueOf(desiredCount) : countBefore);
-  }
-
-  /** The capacity change is given up: back to {@code count}, no wait, nothing to restore. */
-  public Fleet revertedTo(int count) {
-    return new Fleet(
-        generation,
-        variantName,
-        modelName,
-        image,
-        modelDataUrl,
-        environment,
-        instanceType,
-        count,
-        desiredWeight,
-        currentWeight,
-        startupTimeoutSeconds,
-        downloadTimeoutSeconds,
-        createdAt,
-        null,
-        null,
-        null);
   }
 
   /** True when both run the same thing the same way (only counts and weights may differ). */

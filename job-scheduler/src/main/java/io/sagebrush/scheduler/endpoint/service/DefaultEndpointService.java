@@ -2,8 +2,8 @@ package io.sagebrush.scheduler.endpoint.service;
 
 import io.sagebrush.common.arn.Arns;
 import io.sagebrush.common.error.SagebrushException;
+import io.sagebrush.scheduler.common.Listing;
 import io.sagebrush.scheduler.common.Page;
-import io.sagebrush.scheduler.common.PageToken;
 import io.sagebrush.scheduler.common.SortOrder;
 import io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore;
 import io.sagebrush.scheduler.endpoint.domain.DeploymentPolicy;
@@ -22,17 +22,14 @@ import io.sagebrush.scheduler.placement.domain.InstanceCatalogue;
 import io.sagebrush.scheduler.tag.service.DefaultTagService;
 import io.sagebrush.scheduler.trainingjob.adapter.persistence.CasRetry;
 import io.sagebrush.scheduler.trainingjob.domain.Tag;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -171,61 +168,24 @@ public class DefaultEndpointService implements EndpointService {
   /** Views carry no variant summaries: ListEndpoints shows none. */
   @Override
   public Page<EndpointView> list(EndpointQuery q) {
-    int limit = q.maxResults() <= 0 ? 10 : q.maxResults();
-    if (limit > 100) {
-      throw SagebrushException.constraint(
-          "maxResults", limit, "Member must have value less than or equal to 100");
-    }
-    String sortBy = q.sortBy() == null ? "CreationTime" : q.sortBy();
-    String column =
-        switch (sortBy) {
-          case "Name" -> "name";
-          case "CreationTime" -> "creation_time";
-          case "Status" -> "status";
-          default ->
-              throw SagebrushException.constraint(
-                  "sortBy",
-                  sortBy,
-                  "Member must satisfy enum value set: [Name, CreationTime, Status]");
-        };
-    SortOrder order = q.sortOrder() == null ? SortOrder.Descending : q.sortOrder();
-    String dir = order == SortOrder.Ascending ? "ASC" : "DESC";
-    List<String> where = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    if (q.nameContains() != null && !q.nameContains().isEmpty()) {
-      where.add("strpos(name_lower, ?) > 0");
-      params.add(q.nameContains().toLowerCase(Locale.ROOT));
-    }
-    time(where, params, "creation_time > ?", q.creationTimeAfter());
-    time(where, params, "creation_time < ?", q.creationTimeBefore());
-    time(where, params, "last_modified_time > ?", q.lastModifiedTimeAfter());
-    time(where, params, "last_modified_time < ?", q.lastModifiedTimeBefore());
-    if (q.statusEquals() != null) {
-      where.add("status = ?");
-      params.add(q.statusEquals().name());
-    }
-    String fingerprint = "endpoint|" + where + "|" + params + "|" + column + "|" + dir;
-    OptionalLong offset = PageToken.decode(q.nextToken(), fingerprint);
-    if (offset.isEmpty()) {
-      throw SagebrushException.validation(
-          "The NextToken is not valid for this request (it belongs to another query or is"
-              + " malformed).");
-    }
-    String orderBy = column + " " + dir + ", id " + dir;
-    List<Endpoint> rows =
-        tx.execute(s -> store.list(where, params, orderBy, offset.getAsLong(), limit + 1));
-    String token =
-        rows.size() > limit ? PageToken.encode(offset.getAsLong() + limit, fingerprint) : null;
-    return new Page<>(
-        rows.subList(0, Math.min(limit, rows.size())).stream().map(EndpointViews::summary).toList(),
-        token);
-  }
-
-  private static void time(List<String> where, List<Object> params, String cond, Instant t) {
-    if (t != null) {
-      where.add(cond);
-      params.add(Timestamp.from(t));
-    }
+    return Listing.of(
+            "endpoint",
+            q.maxResults(),
+            q.sortBy(),
+            Listing.BY_NAME_CREATION_TIME_OR_STATUS,
+            q.sortOrder(),
+            SortOrder.Descending)
+        .nameContains(q.nameContains())
+        .time("creation_time > ?", q.creationTimeAfter())
+        .time("creation_time < ?", q.creationTimeBefore())
+        .time("last_modified_time > ?", q.lastModifiedTimeAfter())
+        .time("last_modified_time < ?", q.lastModifiedTimeBefore())
+        .statusEquals(q.statusEquals())
+        .page(
+            q.nextToken(),
+            (where, params, orderBy, offset, limit) ->
+                tx.execute(s -> store.list(where, params, orderBy, offset, limit)),
+            EndpointViews::summary);
   }
 
   /**

@@ -3,8 +3,6 @@ package io.sagebrush.scheduler.model.service;
 import io.sagebrush.common.arn.Arns;
 import io.sagebrush.common.error.SagebrushException;
 import io.sagebrush.scheduler.common.Page;
-import io.sagebrush.scheduler.common.PageToken;
-import io.sagebrush.scheduler.common.SortOrder;
 import io.sagebrush.scheduler.model.adapter.persistence.EndpointConfigStore;
 import io.sagebrush.scheduler.model.adapter.persistence.ModelStore;
 import io.sagebrush.scheduler.model.domain.EndpointConfig;
@@ -13,13 +11,8 @@ import io.sagebrush.scheduler.model.domain.ModelQuery;
 import io.sagebrush.scheduler.model.domain.ProductionVariantSpec;
 import io.sagebrush.scheduler.placement.domain.InstanceCatalogue;
 import io.sagebrush.scheduler.tag.service.DefaultTagService;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.OptionalLong;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -117,47 +110,10 @@ public class DefaultEndpointConfigService implements EndpointConfigService {
 
   @Override
   public Page<EndpointConfig> list(ModelQuery q) {
-    int limit = q.maxResults() <= 0 ? 10 : q.maxResults();
-    if (limit > 100) {
-      throw SagebrushException.constraint(
-          "maxResults", limit, "Member must have value less than or equal to 100");
-    }
-    String sortBy = q.sortBy() == null ? "CreationTime" : q.sortBy();
-    String column =
-        switch (sortBy) {
-          case "Name" -> "name";
-          case "CreationTime" -> "creation_time";
-          default ->
-              throw SagebrushException.constraint(
-                  "sortBy", sortBy, "Member must satisfy enum value set: [Name, CreationTime]");
-        };
-    String dir = q.sortOrder() == SortOrder.Ascending ? "ASC" : "DESC";
-    List<String> where = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    if (q.nameContains() != null && !q.nameContains().isEmpty()) {
-      where.add("strpos(name_lower, ?) > 0");
-      params.add(q.nameContains().toLowerCase(Locale.ROOT));
-    }
-    if (q.creationTimeAfter() != null) {
-      where.add("creation_time > ?");
-      params.add(Timestamp.from(q.creationTimeAfter()));
-    }
-    if (q.creationTimeBefore() != null) {
-      where.add("creation_time < ?");
-      params.add(Timestamp.from(q.creationTimeBefore()));
-    }
-    String fingerprint = "endpoint-config|" + where + "|" + params + "|" + column + "|" + dir;
-    OptionalLong offset = PageToken.decode(q.nextToken(), fingerprint);
-    if (offset.isEmpty()) {
-      throw SagebrushException.validation(
-          "The NextToken is not valid for this request (it belongs to another query or is"
-              + " malformed).");
-    }
-    String orderBy = column + " " + dir + ", id " + dir;
-    List<EndpointConfig> rows =
-        tx.execute(s -> store.list(where, params, orderBy, offset.getAsLong(), limit + 1));
-    String token =
-        rows.size() > limit ? PageToken.encode(offset.getAsLong() + limit, fingerprint) : null;
-    return new Page<>(List.copyOf(rows.subList(0, Math.min(limit, rows.size()))), token);
+    return DefaultModelService.listing("endpoint-config", q)
+        .page(
+            q.nextToken(),
+            (where, params, orderBy, offset, limit) ->
+                tx.execute(s -> store.list(where, params, orderBy, offset, limit)));
   }
 }

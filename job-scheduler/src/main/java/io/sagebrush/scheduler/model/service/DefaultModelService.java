@@ -2,22 +2,16 @@ package io.sagebrush.scheduler.model.service;
 
 import io.sagebrush.common.arn.Arns;
 import io.sagebrush.common.error.SagebrushException;
+import io.sagebrush.scheduler.common.Listing;
 import io.sagebrush.scheduler.common.Page;
-import io.sagebrush.scheduler.common.PageToken;
 import io.sagebrush.scheduler.common.SortOrder;
 import io.sagebrush.scheduler.model.adapter.persistence.ModelStore;
 import io.sagebrush.scheduler.model.domain.Model;
 import io.sagebrush.scheduler.model.domain.ModelQuery;
 import io.sagebrush.scheduler.model.domain.ModelSpec;
 import io.sagebrush.scheduler.tag.service.DefaultTagService;
-import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.OptionalLong;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -99,49 +93,24 @@ public class DefaultModelService implements ModelService {
 
   @Override
   public Page<Model> list(ModelQuery q) {
-    int limit = q.maxResults() <= 0 ? 10 : q.maxResults();
-    if (limit > 100) {
-      throw SagebrushException.constraint(
-          "maxResults", limit, "Member must have value less than or equal to 100");
-    }
-    String sortBy = q.sortBy() == null ? "CreationTime" : q.sortBy();
-    String column =
-        switch (sortBy) {
-          case "Name" -> "name";
-          case "CreationTime" -> "creation_time";
-          default ->
-              throw SagebrushException.constraint(
-                  "sortBy", sortBy, "Member must satisfy enum value set: [Name, CreationTime]");
-        };
-    SortOrder order = q.sortOrder() == null ? SortOrder.Descending : q.sortOrder();
-    String dir = order == SortOrder.Ascending ? "ASC" : "DESC";
-    List<String> where = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    if (q.nameContains() != null && !q.nameContains().isEmpty()) {
-      where.add("strpos(name_lower, ?) > 0");
-      params.add(q.nameContains().toLowerCase(Locale.ROOT));
-    }
-    time(where, params, "creation_time > ?", q.creationTimeAfter());
-    time(where, params, "creation_time < ?", q.creationTimeBefore());
-    String fingerprint = "model|" + where + "|" + params + "|" + column + "|" + dir;
-    OptionalLong offset = PageToken.decode(q.nextToken(), fingerprint);
-    if (offset.isEmpty()) {
-      throw SagebrushException.validation(
-          "The NextToken is not valid for this request (it belongs to another query or is"
-              + " malformed).");
-    }
-    String orderBy = column + " " + dir + ", id " + dir;
-    List<Model> rows =
-        tx.execute(s -> store.list(where, params, orderBy, offset.getAsLong(), limit + 1));
-    String token =
-        rows.size() > limit ? PageToken.encode(offset.getAsLong() + limit, fingerprint) : null;
-    return new Page<>(List.copyOf(rows.subList(0, Math.min(limit, rows.size()))), token);
+    return listing("model", q)
+        .page(
+            q.nextToken(),
+            (where, params, orderBy, offset, limit) ->
+                tx.execute(s -> store.list(where, params, orderBy, offset, limit)));
   }
 
-  private static void time(List<String> where, List<Object> params, String cond, Instant t) {
-    if (t != null) {
-      where.add(cond);
-      params.add(Timestamp.from(t));
-    }
+  /** The listing {@code q} asks for; ListModels and ListEndpointConfigs filter alike. */
+  static Listing listing(String kind, ModelQuery q) {
+    return Listing.of(
+            kind,
+            q.maxResults(),
+            q.sortBy(),
+            Listing.BY_NAME_OR_CREATION_TIME,
+            q.sortOrder(),
+            SortOrder.Descending)
+        .nameContains(q.nameContains())
+        .time("creation_time > ?", q.creationTimeAfter())
+        .time("creation_time < ?", q.creationTimeBefore());
   }
 }

@@ -6,8 +6,8 @@ import io.sagebrush.protocol.AgentRegistration;
 import io.sagebrush.scheduler.agent.adapter.persistence.AgentStore;
 import io.sagebrush.scheduler.agent.domain.RegisteredAgent;
 import io.sagebrush.scheduler.agent.service.AgentSignals;
+import io.sagebrush.scheduler.common.Listing;
 import io.sagebrush.scheduler.common.Page;
-import io.sagebrush.scheduler.common.PageToken;
 import io.sagebrush.scheduler.common.SortOrder;
 import io.sagebrush.scheduler.placement.domain.InstanceCatalogue;
 import io.sagebrush.scheduler.placement.service.Placer;
@@ -20,14 +20,10 @@ import io.sagebrush.scheduler.trainingjob.domain.TrainingJobQuery;
 import io.sagebrush.scheduler.trainingjob.domain.TrainingJobSpec;
 import io.sagebrush.scheduler.trainingjob.domain.TrainingJobView;
 import io.sagebrush.scheduler.trainingjob.domain.TrainingTask;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -151,68 +147,24 @@ public class DefaultTrainingJobService implements TrainingJobService {
 
   @Override
   public Page<TrainingJobView> list(TrainingJobQuery q) {
-    int limit = q.maxResults() <= 0 ? 10 : q.maxResults();
-    if (limit > 100) {
-      throw SagebrushException.constraint(
-          "maxResults", limit, "Member must have value less than or equal to 100");
-    }
-    String sortBy = q.sortBy() == null ? "CreationTime" : q.sortBy();
-    String column =
-        switch (sortBy) {
-          case "Name" -> "name";
-          case "CreationTime" -> "creation_time";
-          case "Status" -> "status";
-          default ->
-              throw SagebrushException.constraint(
-                  "sortBy",
-                  sortBy,
-                  "Member must satisfy enum value set: [Name, CreationTime, Status]");
-        };
-    SortOrder order = q.sortOrder() == null ? SortOrder.Ascending : q.sortOrder();
-    String dir = order == SortOrder.Ascending ? "ASC" : "DESC";
-    List<String> where = new ArrayList<>();
-    List<Object> params = new ArrayList<>();
-    if (q.nameContains() != null && !q.nameContains().isEmpty()) {
-      where.add("strpos(name_lower, ?) > 0");
-      params.add(q.nameContains().toLowerCase(Locale.ROOT));
-    }
-    if (q.statusEquals() != null) {
-      where.add("status = ?");
-      params.add(q.statusEquals().name());
-    }
-    time(where, params, "creation_time > ?", q.creationTimeAfter());
-    time(where, params, "creation_time < ?", q.creationTimeBefore());
-    time(where, params, "last_modified_time > ?", q.lastModifiedTimeAfter());
-    time(where, params, "last_modified_time < ?", q.lastModifiedTimeBefore());
-    String fingerprint = "training|" + where + "|" + params + "|" + column + "|" + dir;
-    OptionalLong offset = PageToken.decode(q.nextToken(), fingerprint);
-    if (offset.isEmpty()) {
-      throw SagebrushException.validation(
-          "The NextToken is not valid for this request (it belongs to another query or is"
-              + " malformed).");
-    }
-    String orderBy = column + " " + dir + ", id " + dir;
-    return tx.execute(
-        s -> {
-          List<TrainingJob> rows =
-              store.list(where, params, orderBy, offset.getAsLong(), limit + 1);
-          List<TrainingJobView> views = new ArrayList<>();
-          for (TrainingJob j : rows.subList(0, Math.min(limit, rows.size()))) {
-            views.add(j.view(List.of(), List.of()));
-          }
-          String next =
-              rows.size() > limit
-                  ? PageToken.encode(offset.getAsLong() + limit, fingerprint)
-                  : null;
-          return new Page<>(List.copyOf(views), next);
-        });
-  }
-
-  private static void time(List<String> where, List<Object> params, String cond, Instant t) {
-    if (t != null) {
-      where.add(cond);
-      params.add(Timestamp.from(t));
-    }
+    return Listing.of(
+            "training",
+            q.maxResults(),
+            q.sortBy(),
+            Listing.BY_NAME_CREATION_TIME_OR_STATUS,
+            q.sortOrder(),
+            SortOrder.Ascending)
+        .nameContains(q.nameContains())
+        .statusEquals(q.statusEquals())
+        .time("creation_time > ?", q.creationTimeAfter())
+        .time("creation_time < ?", q.creationTimeBefore())
+        .time("last_modified_time > ?", q.lastModifiedTimeAfter())
+        .time("last_modified_time < ?", q.lastModifiedTimeBefore())
+        .page(
+            q.nextToken(),
+            (where, params, orderBy, offset, limit) ->
+                tx.execute(s -> store.list(where, params, orderBy, offset, limit)),
+            j -> j.view(List.of(), List.of()));
   }
 
   /**
