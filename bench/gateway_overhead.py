@@ -48,6 +48,12 @@ or any build that left inference-gateway/target/classes):
 
   /usr/bin/python3 bench/gateway_overhead.py [--duration 8] [--rounds 4] [--no-tls] [--no-light] [--json out]
 
+To compare builds of the gateway at saturation only (each DIR a copy of
+inference-gateway/target/classes; each becomes path gateway-NAME, interleaved with the others):
+
+  /usr/bin/python3 bench/gateway_overhead.py --no-tls --saturation-only --paths nginx \
+      --variant before=/tmp/before-classes --variant after=/tmp/after-classes --rounds 3
+
 Needs nginx, wrk, openssl and a JDK 17 on PATH (Debian: apt-get install -y nginx wrk); Python's
 standard library only.
 """
@@ -552,7 +558,11 @@ def run(args, work, procs):
         names.append(n)
     if args.paths:
         wanted = args.paths.split(",")
-        names = [n for n in names if n in wanted or (n.startswith("gateway-") and variants)]
+        names = [n for n in names
+                 if n in wanted or n in (f"gateway-{v}" for v in variants)]
+    if not args.saturation_only and not {"direct", "gateway"} <= set(names):
+        raise SystemExit("half and light load need the direct and gateway paths "
+                         "(or use --saturation-only)")
     if "gateway" in names or not args.saturation_only:
         start_gateway(False)
     if "gateway-https" in names:

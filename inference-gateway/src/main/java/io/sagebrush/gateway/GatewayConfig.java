@@ -38,6 +38,10 @@ import java.util.Objects;
  * @param upstreamIdleTimeout how long a pooled keep-alive connection to a replica may stay idle
  *     before the gateway closes it (default 4 s, below common servers' 5 s keep-alive time-out, so
  *     that a pooled connection is rarely one the container has already closed)
+ * @param routeWait how long a request for an endpoint the routing table does not (yet) route -
+ *     unknown, not in a serving status, or with no ready replica - waits for a newer table before
+ *     it is answered with the usual error (default 500 ms; zero answers at once). Covers the moment
+ *     between DescribeEndpoint saying InService and the gateway's table saying so.
  * @param clock the time source for signature dates
  */
 public record GatewayConfig(
@@ -64,6 +68,7 @@ public record GatewayConfig(
     int maxIdleConnectionsPerReplica,
     Duration clientIdleTimeout,
     Duration upstreamIdleTimeout,
+    Duration routeWait,
     Clock clock) {
 
   public static final int DEFAULT_PORT = 8443;
@@ -83,6 +88,10 @@ public record GatewayConfig(
     Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
     if (upstreamIdleTimeout.isNegative() || upstreamIdleTimeout.isZero()) {
       throw new IllegalArgumentException("upstreamIdleTimeout must be positive");
+    }
+    Objects.requireNonNull(routeWait, "routeWait");
+    if (routeWait.isNegative()) {
+      throw new IllegalArgumentException("routeWait must not be negative");
     }
     Objects.requireNonNull(clock, "clock");
     selfSignedNames = selfSignedNames == null ? List.of() : List.copyOf(selfSignedNames);
@@ -126,6 +135,7 @@ public record GatewayConfig(
     private int maxIdleConnectionsPerReplica = 64;
     private Duration clientIdleTimeout = Duration.ofMinutes(5);
     private Duration upstreamIdleTimeout = Duration.ofSeconds(4);
+    private Duration routeWait = Duration.ofMillis(500);
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -235,6 +245,11 @@ public record GatewayConfig(
       return this;
     }
 
+    public Builder routeWait(Duration v) {
+      routeWait = v;
+      return this;
+    }
+
     public Builder clock(Clock v) {
       clock = v;
       return this;
@@ -265,6 +280,7 @@ public record GatewayConfig(
           maxIdleConnectionsPerReplica,
           clientIdleTimeout,
           upstreamIdleTimeout,
+          routeWait,
           clock);
     }
   }

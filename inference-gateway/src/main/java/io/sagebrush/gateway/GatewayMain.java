@@ -34,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
  *       us-east-1})
  *   <li>{@code SAGEBRUSH_GATEWAY_UPSTREAM_IDLE_MS} (4000): how long an idle pooled connection to a
  *       replica is kept; keep it below the containers' keep-alive time-out
+ *   <li>{@code SAGEBRUSH_GATEWAY_ROUTE_WAIT_MS} (500): how long a request for an endpoint the
+ *       routing table does not route yet waits for a newer table before it is refused
  *   <li>{@code SAGEBRUSH_GATEWAY_METRICS_PORT}: when set, Prometheus text on {@code
  *       http://<bind>:<port>/metrics} (plain HTTP, no authentication; keep it on a private network)
  * </ul>
@@ -70,7 +72,9 @@ public final class GatewayMain {
             .region(env("SAGEBRUSH_REGION", "us-east-1"))
             .upstreamIdleTimeout(
                 Duration.ofMillis(
-                    Long.parseLong(env("SAGEBRUSH_GATEWAY_UPSTREAM_IDLE_MS", "4000"))));
+                    Long.parseLong(env("SAGEBRUSH_GATEWAY_UPSTREAM_IDLE_MS", "4000"))))
+            .routeWait(
+                Duration.ofMillis(Long.parseLong(env("SAGEBRUSH_GATEWAY_ROUTE_WAIT_MS", "500"))));
     String cert = env("SAGEBRUSH_GATEWAY_CERT", null);
     String key = env("SAGEBRUSH_GATEWAY_KEY", null);
     if (cert != null && key != null) {
@@ -111,7 +115,19 @@ public final class GatewayMain {
       metrics.start();
     }
     HttpServer metricsServer = metrics;
-    InferenceGateway gateway = InferenceGateway.start(config.build(), routes, registry);
+    InferenceGateway gateway;
+    try {
+      gateway = InferenceGateway.start(config.build(), routes, registry);
+    } catch (RuntimeException e) {
+      // the metrics server's thread would keep the process alive
+      if (metricsServer != null) {
+        metricsServer.stop(0);
+      }
+      routes.close();
+      System.err.println(e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -161,7 +161,8 @@ public final class InferenceGateway implements AutoCloseable {
           epoll ? "epoll" : "nio",
           router.version());
       return gateway;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Netty's native bind failure is a checked IOException thrown without being declared
       subscription.close();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       hashExecutor.shutdownNow();

@@ -36,6 +36,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -552,6 +554,91 @@ class InferenceGatewayIT {
     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationError");
     assertThat(e.awsErrorDetails().errorMessage())
         .isEqualTo("Endpoint nope of account " + ACCOUNT + " not found.");
+  }
+
+  @Test
+  void anEndpointThatAppearsInTheTableShortlyAfterTheRequestServesIt() throws Exception {
+    table(anEndpoint("ep-late", "Creating"));
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    try {
+      // DescribeEndpoint already says InService; the gateway's table follows 100 ms later
+      later.schedule(
+          () -> table(anEndpoint("ep-late", aVariant("AllTraffic", 1, a2.url()))),
+          100,
+          TimeUnit.MILLISECONDS);
+      long start = System.nanoTime();
+      InvokeEndpointResponse response = invoke("ep-late", "late");
+      assertThat(response.body().asUtf8String()).contains("\"replica\":\"a2\"");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(450));
+
+      // a brand-new endpoint, unknown to the gateway when the request arrives
+      table();
+      later.schedule(
+          () -> table(anEndpoint("ep-new", aVariant("AllTraffic", 1, a2.url()))),
+          100,
+          TimeUnit.MILLISECONDS);
+      assertThat(invoke("ep-new", "new").invokedProductionVariant()).isEqualTo("AllTraffic");
+    } finally {
+      later.shutdownNow();
+    }
+  }
+
+  @Test
+  void anEndpointThatNeverAppearsIsRefusedAfterTheRouteWait() {
+    table();
+    long start = System.nanoTime();
+    ValidationErrorException e =
+        catchThrowableOfType(ValidationErrorException.class, () -> invoke("ep-never", "x"));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(e.awsErrorDetails().errorMessage())
+        .isEqualTo("Endpoint ep-never of account " + ACCOUNT + " not found.");
+    // the default route wait is 500 ms
+    assertThat(took).isBetween(Duration.ofMillis(480), Duration.ofMillis(3000));
+  }
+
+  @Test
+  void aClientThatGivesUpWhileItsRequestWaitsForTheTableIsNeverForwarded() throws Exception {
+    RoutingTableHolder own = new RoutingTableHolder();
+    try (FakeReplica late = FakeReplica.start("late");
+        InferenceGateway patient =
+            InferenceGateway.start(
+                GatewayConfig.builder()
+                    .bindAddress("127.0.0.1")
+                    .port(0)
+                    .tlsEnabled(false)
+                    .credentials(ACCESS, SECRET)
+                    .accountId(ACCOUNT)
+                    .routeWait(Duration.ofSeconds(3))
+                    .ioThreads(1)
+                    .build(),
+                own,
+                new SimpleMeterRegistry());
+        SageMakerRuntimeClient client =
+            SageMakerRuntimeClient.builder()
+                .endpointOverride(URI.create("http://localhost:" + patient.port()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+                .httpClient(http)
+                .overrideConfiguration(
+                    o ->
+                        o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                            .apiCallTimeout(Duration.ofMillis(300)))
+                .build()) {
+      InvokeEndpointRequest request =
+          InvokeEndpointRequest.builder()
+              .endpointName("ep-gone")
+              .body(SdkBytes.fromUtf8String("x"))
+              .build();
+      // the client gives up (and closes its connection) while the gateway waits for a table
+      assertThatThrownBy(() -> client.invokeEndpoint(request)).isNotNull();
+      own.set(aTable(1, anEndpoint("ep-gone", aVariant("A", 1, late.url()))));
+      Thread.sleep(300);
+      assertThat(late.invocations()).isZero();
+      // the gateway still serves
+      assertThat(client.invokeEndpoint(request).body().asUtf8String()).contains("late");
+      assertThat(late.invocations()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -45,6 +45,9 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean http10;
 
+  /** The request that waits for a routable table, if any (cancelled when the connection closes). */
+  private Invocation routeWaiting;
+
   public GatewayHandler(GatewayContext gateway) {
     this.gateway = gateway;
   }
@@ -78,8 +81,25 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     return busy;
   }
 
+  /** {@code invocation} waits for a newer routing table. */
+  void routeWaitStarted(Invocation invocation) {
+    routeWaiting = invocation;
+  }
+
+  /** {@code invocation} no longer waits for a routing table. */
+  void routeWaitOver(Invocation invocation) {
+    if (routeWaiting == invocation) {
+      routeWaiting = null;
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (routeWaiting != null) {
+      Invocation waiting = routeWaiting;
+      routeWaiting = null;
+      waiting.cancelRouteWait();
+    }
     Object msg;
     while ((msg = pending.poll()) != null) {
       ReferenceCountUtil.release(msg);
@@ -174,6 +194,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
   /** Writes the answer to the current request and moves on to the next one. */
   void respond(FullHttpResponse response, boolean keepAlive) {
+    routeWaiting = null;
     if (closing) {
       // the connection is already on its way out (a former answer said close)
       response.release();

@@ -27,7 +27,9 @@ public final class GatewayPipeline {
 
   private static final class ClientIdleTimeout extends IdleStateHandler {
     ClientIdleTimeout(Duration timeout) {
-      super(Math.max(1, timeout.toMillis()), 0, 0, TimeUnit.MILLISECONDS);
+      // idle = neither read nor written: an answer restarts the clock, so a check that falls just
+      // after a slow answer does not close the connection the client is about to reuse
+      super(0, 0, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -65,6 +65,9 @@ final class Invocation implements UpstreamConnection.Exchange {
   /** The most times one request is written to containers, retries included. */
   private static final int MAX_SENDS = 2;
 
+  /** How often a request waiting for a routable table looks again. */
+  private static final long ROUTE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9])*");
   private static final AsciiString CUSTOM_ATTRIBUTES =
       AsciiString.cached("X-Amzn-SageMaker-Custom-Attributes");
@@ -117,6 +120,8 @@ final class Invocation implements UpstreamConnection.Exchange {
   private int sends;
   private UpstreamConnection upstream;
   private ScheduledFuture<?> timeout;
+  private long routeDeadlineNanos;
+  private ScheduledFuture<?> routeRetry;
   private long sentNanos;
   private boolean done;
 
@@ -211,7 +216,37 @@ final class Invocation implements UpstreamConnection.Exchange {
       fail(invalid, null);
       return;
     }
+    routeSafely();
+  }
+
+  /** {@link #route}, with any unexpected failure answered and the body released. */
+  private void routeSafely() {
+    try {
+      route();
+    } catch (RuntimeException e) {
+      fail(RuntimeError.internalFailure("The gateway failed to process the request."), e);
+    }
+  }
+
+  /**
+   * Steps 3 and 4. An endpoint the table does not route yet (unknown, not in a serving status, or
+   * without a ready replica in any target) is looked up again every {@link #ROUTE_POLL_NANOS} for
+   * up to {@link io.sagebrush.gateway.GatewayConfig#routeWait}: the control plane may already call
+   * it InService while the gateway's table is a few milliseconds behind. Only then is it refused.
+   */
+  private void route() {
+    routeRetry = null;
+    if (done) {
+      return; // cancelled while waiting (the client connection closed)
+    }
     endpoint = gateway.router().endpoint(endpointName);
+    if ((endpoint == null || !endpoint.serving() || !endpoint.hasReadyReplica())
+        && waitForNewerTable()) {
+      return;
+    }
+    if (routeDeadlineNanos != 0) {
+      connection.routeWaitOver(this);
+    }
     if (endpoint == null) {
       fail(
           RuntimeError.validation(
@@ -269,6 +304,51 @@ final class Invocation implements UpstreamConnection.Exchange {
       return;
     }
     attempt(first);
+  }
+
+  /**
+   * Schedules another {@link #route} on the event loop unless the wait is over (or disabled).
+   *
+   * @return true when the request waits
+   */
+  private boolean waitForNewerTable() {
+    long now = System.nanoTime();
+    if (routeDeadlineNanos == 0) {
+      long wait = gateway.config().routeWait().toNanos();
+      if (wait <= 0) {
+        return false;
+      }
+      routeDeadlineNanos = (now + wait) | 1; // never 0, which means "not waiting"
+      connection.routeWaitStarted(this);
+      log.debug("InvokeEndpoint {}: not routable yet, waiting for a newer table", endpointName);
+    }
+    long left = routeDeadlineNanos - now;
+    if (left <= 0) {
+      return false;
+    }
+    try {
+      routeRetry =
+          loop.schedule(this::routeSafely, Math.min(left, ROUTE_POLL_NANOS), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return false; // the event loop is shutting down: answer now
+    }
+    return true;
+  }
+
+  /**
+   * The client connection closed while this request waited for a routable table: stop waiting and
+   * free the body (nobody is left to answer).
+   */
+  void cancelRouteWait() {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (routeRetry != null) {
+      routeRetry.cancel(false);
+      routeRetry = null;
+    }
+    request.release();
   }
 
   private RuntimeError validateHeaders() {

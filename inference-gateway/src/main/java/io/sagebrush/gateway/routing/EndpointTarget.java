@@ -76,6 +76,11 @@ public final class EndpointTarget {
     return status != null && SERVING_STATUSES.contains(status);
   }
 
+  /** True when at least one target has a ready replica. */
+  public boolean hasReadyReplica() {
+    return weighted.length > 0;
+  }
+
   /** The targets of a variant, or null when the endpoint has no such variant. */
   public List<RouteTarget> variant(String variantName) {
     return byVariant.get(variantName);
