@@ -555,12 +555,13 @@ final class Invocation implements UpstreamConnection.Exchange {
    *   <li>a pooled connection that turns out stale (it closed before the request was written out,
    *       or right after it was taken from the pool, with no response byte) is retried once on a
    *       fresh connection to the same replica;
-   *   <li>a connection closed or reset before any response byte (the replica died) marks the
-   *       replica unhealthy and sends the request once to another replica. Model invocations are
-   *       treated as safe to retry once when the replica vanished without answering: the product
-   *       promises that a replica killed under load costs no failed request;
-   *   <li>a connection that broke off mid-answer is a ModelError, never retried; nor is a model
-   *       time-out (see {@link #timedOut});
+   *   <li>a connection closed or reset before the whole answer arrived (the replica died, before or
+   *       while answering) marks the replica unhealthy and sends the request once to another
+   *       replica. Nothing has reached the client yet (answers are passed on only once complete),
+   *       and model invocations are treated as safe to retry once when the replica vanished without
+   *       a complete answer: the product promises that a replica killed under load costs no failed
+   *       request;
+   *   <li>a model time-out is a ModelError, never retried (see {@link #timedOut});
    *   <li>no request is written to containers more than {@link #MAX_SENDS} times in all.
    * </ul>
    *
@@ -591,15 +592,15 @@ final class Invocation implements UpstreamConnection.Exchange {
         attempt(replica);
         return;
       }
-      if (!vanishedRetried && sends < MAX_SENDS) {
-        vanishedRetried = true;
-        markUnhealthy(cause);
-        retryElsewhere(cause);
-        return;
-      }
-      // no further send: the client gets a ModelError
-      replica.markUnhealthy(System.nanoTime() + gateway.config().unhealthyFor().toNanos());
     }
+    if (!vanishedRetried && sends < MAX_SENDS) {
+      vanishedRetried = true;
+      markUnhealthy(cause);
+      retryElsewhere(cause);
+      return;
+    }
+    // no further send: the client gets a ModelError
+    replica.markUnhealthy(System.nanoTime() + gateway.config().unhealthyFor().toNanos());
     log.warn(
         "Replica {} of endpoint {} {} its answer: {}",
         replica,

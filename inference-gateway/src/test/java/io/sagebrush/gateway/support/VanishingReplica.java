@@ -25,16 +25,24 @@ public final class VanishingReplica implements AutoCloseable {
   private final AtomicInteger open = new AtomicInteger();
   private final int answered;
   private final long vanishAfterMillis;
+  private final boolean breakMidAnswer;
 
-  private VanishingReplica(int answered, long vanishAfterMillis) throws IOException {
+  private VanishingReplica(int answered, long vanishAfterMillis, boolean breakMidAnswer)
+      throws IOException {
     this.answered = answered;
     this.vanishAfterMillis = vanishAfterMillis;
+    this.breakMidAnswer = breakMidAnswer;
     this.server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
     executor.execute(this::accept);
   }
 
   public static VanishingReplica start(int answered, long vanishAfterMillis) throws IOException {
-    return new VanishingReplica(answered, vanishAfterMillis);
+    return new VanishingReplica(answered, vanishAfterMillis, false);
+  }
+
+  /** A replica that dies in the middle of every answer: headers and part of the body, then gone. */
+  public static VanishingReplica breakingMidAnswer() throws IOException {
+    return new VanishingReplica(0, 0, true);
   }
 
   public String url() {
@@ -81,6 +89,12 @@ public final class VanishingReplica implements AutoCloseable {
         in.readNBytes(length);
         int n = requests.incrementAndGet();
         if (n > answered) {
+          if (breakMidAnswer) {
+            out.write(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nContent-Length: 100\r\n\r\n0.5"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+          }
           Thread.sleep(vanishAfterMillis);
           return;
         }
