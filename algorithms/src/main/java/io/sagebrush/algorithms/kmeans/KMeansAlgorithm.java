@@ -40,9 +40,11 @@ public final class KMeansAlgorithm implements Algorithm {
     log.printf(
         "#progress: read %d records of %d features in %.3f s%n",
         train.rows(), train.cols(), (System.nanoTime() - readStart) / 1e9);
-    KMeansModel model = new KMeansTrainer(hp).fit(train, log);
+    KMeansTrainer trainer = new KMeansTrainer(hp);
+    KMeansModel model = trainer.fit(train, log);
     MetricLog metrics = new MetricLog(log, config.currentHost());
-    double trainSsd = model.sumOfSquaredDistances(train);
+    // the refinement's last pass already measured it: no second pass over the data
+    double trainSsd = trainer.trainSumOfSquaredDistances();
     metrics.loss("train", "msd", trainSsd / train.rows());
     ChannelConfig testChannel = config.channel("test");
     if (testChannel != null) {

@@ -11,8 +11,9 @@ import java.util.Random;
  * <ol>
  *   <li>Seed {@code k * extra_center_factor} centres from the first mini-batch ({@code
  *       init_method}).
- *   <li>Stream the data {@code epochs} times in mini-batches, moving each point's nearest centre
- *       towards it with rate 1/count (web-scale mini-batch k-means).
+ *   <li>Stream the data {@code epochs} times in mini-batches: assign a batch's points to the
+ *       centres as they stand, then move each point's centre towards it with rate 1/count
+ *       (web-scale mini-batch k-means).
  *   <li>Reduce the weighted centres to {@code k} with local Lloyd's ({@code
  *       local_lloyd_init_method}, best of {@code local_lloyd_num_trials}).
  *   <li>Refine with Lloyd's on the full data until the objective changes by less than {@code
@@ -21,6 +22,7 @@ import java.util.Random;
  */
 public final class KMeansTrainer {
   private final KMeansHyperparameters hp;
+  private double trainSse = Double.NaN;
 
   /**
    * @param hp validated hyperparameters
@@ -61,18 +63,25 @@ public final class KMeansTrainer {
             ? KMeansMath.plusPlus(sample, ones, seedRows, d, kk, rng)
             : KMeansMath.randomPick(sample, ones, seedRows, d, kk, rng);
 
-    // 2. mini-batch streaming
+    // 2. mini-batch streaming: each batch's records are assigned to the centres as they stand
+    // at the batch's start (in parallel), then each record moves its centre towards it with rate
+    // 1/count (Sculley's web-scale k-means)
     double[] counts = new double[kk];
-    double[] out = new double[1];
+    int batchSize = hp.miniBatchSize();
+    int[] nearest = new int[Math.min(n, batchSize)];
     for (int epoch = 0; epoch < hp.epochs(); epoch++) {
-      for (int i = 0; i < n; i++) {
-        int off = i * d;
-        int j = KMeansMath.nearest(x, off, centres, kk, d, out);
-        counts[j]++;
-        double eta = 1.0 / counts[j];
-        int co = j * d;
-        for (int t = 0; t < d; t++) {
-          centres[co + t] += eta * (x[off + t] - centres[co + t]);
+      for (int start = 0; start < n; start += batchSize) {
+        int end = Math.min(n, start + batchSize);
+        KMeansMath.assignBatch(x, start, end, d, centres, kk, nearest);
+        for (int i = start; i < end; i++) {
+          int j = nearest[i - start];
+          counts[j]++;
+          double eta = 1.0 / counts[j];
+          int co = j * d;
+          int off = i * d;
+          for (int t = 0; t < d; t++) {
+            centres[co + t] += eta * (x[off + t] - centres[co + t]);
+          }
         }
       }
       log.println("#progress: epoch " + (epoch + 1) + " of " + hp.epochs() + " done");
@@ -98,8 +107,22 @@ public final class KMeansTrainer {
     }
 
     // 4. refine on the full data
-    double sse = KMeansMath.lloydFull(x, n, d, best, k, hp.localLloydMaxIter(), hp.localLloydTol());
-    log.println("#progress: Lloyd refinement done, sum of squared distances " + sse);
+    KMeansMath.Refined refined =
+        KMeansMath.lloydFull(x, n, d, best, k, hp.localLloydMaxIter(), hp.localLloydTol());
+    trainSse = refined.sse();
+    log.println(
+        "#progress: Lloyd refinement done after "
+            + refined.iterations()
+            + " iterations, sum of squared distances "
+            + trainSse);
     return new KMeansModel(k, d, best);
+  }
+
+  /**
+   * The sum of squared distances of the training data to the fitted centroids (what {@link
+   * KMeansModel#sumOfSquaredDistances} gives on it), known after {@link #fit}; NaN before.
+   */
+  public double trainSumOfSquaredDistances() {
+    return trainSse;
   }
 }

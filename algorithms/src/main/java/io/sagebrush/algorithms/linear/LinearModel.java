@@ -64,6 +64,17 @@ public record LinearModel(
   }
 
   /**
+   * The score of the row starting at {@code off} of a row-major matrix for a one-output model
+   * (regressor, binary): {@code score(row)[0]} without copying the row; {@code z} is scratch.
+   */
+  double score1(float[] x, int off, double[] z) {
+    margins(x, off, z);
+    return predictorType.equals("regressor")
+        ? z[0] * labelScale + labelMean
+        : loss.equals("hinge_loss") ? z[0] : sigmoid(z[0]);
+  }
+
+  /**
    * The score: regression value, positive-class probability (hinge: margin) or class probabilities.
    */
   public double[] score(float[] row) {

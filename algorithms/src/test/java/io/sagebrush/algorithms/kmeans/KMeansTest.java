@@ -39,6 +39,59 @@ class KMeansTest {
   }
 
   @Test
+  void boundedLloydMatchesPlainLloyd() {
+    java.util.Random rng = new java.util.Random(7);
+    int n = 20_000;
+    int d = 5;
+    int k = 7;
+    float[] x = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      int blob = rng.nextInt(k + 2);
+      for (int t = 0; t < d; t++) {
+        x[i * d + t] = (float) (blob * (t % 2 == 0 ? 1.5 : -1) + rng.nextGaussian());
+      }
+    }
+    double[] start = new double[k * d];
+    for (int j = 0; j < k; j++) {
+      System.arraycopy(toDoubles(x, j * 97 * d, d), 0, start, j * d, d);
+    }
+    double[] plain = start.clone();
+    int iterations = 0;
+    for (; iterations < 50; iterations++) {
+      double[] sums = new double[k * d];
+      double[] counts = new double[k];
+      double[] out = new double[1];
+      for (int i = 0; i < n; i++) {
+        int j = KMeansMath.nearest(x, i * d, plain, k, d, out);
+        counts[j]++;
+        for (int t = 0; t < d; t++) {
+          sums[j * d + t] += x[i * d + t];
+        }
+      }
+      for (int j = 0; j < k * d; j++) {
+        plain[j] = counts[j / d] > 0 ? sums[j] / counts[j / d] : plain[j];
+      }
+    }
+    double[] bounded = start.clone();
+
+    KMeansMath.Refined refined = KMeansMath.lloydFull(x, n, d, bounded, k, 50, 0);
+
+    assertThat(refined.iterations()).isBetween(2, 50);
+    for (int j = 0; j < k * d; j++) {
+      assertThat(bounded[j]).isCloseTo(plain[j], within(1e-9));
+    }
+    assertThat(refined.sse()).isCloseTo(KMeansMath.inertia(x, n, d, plain, k), within(1e-6));
+  }
+
+  private static double[] toDoubles(float[] x, int off, int d) {
+    double[] r = new double[d];
+    for (int t = 0; t < d; t++) {
+      r[t] = x[off + t];
+    }
+    return r;
+  }
+
+  @Test
   void requiredAndInvalidHyperparametersAreNamed() {
     assertThatThrownBy(() -> KMeansHyperparameters.parse(new Hyperparameters(Map.of("k", "3"))))
         .hasMessage("missing required hyperparameter 'feature_dim'");

@@ -205,6 +205,27 @@ class LinearLearnerTest {
   }
 
   @Test
+  void radixSortOrdersAsArraysSort() {
+    java.util.Random rng = new java.util.Random(3);
+    double[] values = new double[100_000];
+    double[] specials = {
+      0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE
+    };
+    for (int i = 0; i < values.length; i++) {
+      values[i] =
+          i % 10 == 0
+              ? specials[rng.nextInt(specials.length)]
+              : i % 3 == 0 ? rng.nextGaussian() * 1e6 : 1 / (1 + Math.exp(-rng.nextGaussian()));
+    }
+    double[] expected = values.clone();
+    java.util.Arrays.sort(expected);
+
+    LinearMetrics.sort(values);
+
+    assertThat(values).isEqualTo(expected);
+  }
+
+  @Test
   void modelRoundTrips() {
     LinearModel model =
         new LinearModel(
