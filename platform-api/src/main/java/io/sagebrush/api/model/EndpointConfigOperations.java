@@ -15,10 +15,8 @@ import io.sagebrush.api.model.EndpointConfigWire.ListEndpointConfigsResponse;
 import io.sagebrush.api.model.EndpointConfigWire.ProductionVariant;
 import io.sagebrush.api.trainingjob.TrainingJobRequestValidator;
 import io.sagebrush.scheduler.common.Page;
-import io.sagebrush.scheduler.common.SortOrder;
 import io.sagebrush.scheduler.model.domain.EndpointConfig;
 import io.sagebrush.scheduler.model.domain.EndpointConfigSpec;
-import io.sagebrush.scheduler.model.domain.ModelQuery;
 import io.sagebrush.scheduler.model.domain.ProductionVariantSpec;
 import io.sagebrush.scheduler.model.service.EndpointConfigService;
 import io.sagebrush.scheduler.trainingjob.domain.Tag;
@@ -169,20 +167,15 @@ public class EndpointConfigOperations implements AwsOperationProvider {
   }
 
   ListEndpointConfigsResponse list(ListEndpointConfigsRequest r) {
-    Violations v = Violations.validation();
-    v.listing(r.maxResults(), r.nameContains(), ModelOperations.NAME_CONTAINS);
-    v.sort(r.sortBy(), ModelOperations.SORT_BY, r.sortOrder());
-    v.nextToken(r.nextToken());
-    v.throwIfAny();
     Page<EndpointConfig> page =
         service.list(
-            new ModelQuery(
+            ModelOperations.query(
                 r.nameContains(),
                 r.creationTimeAfter(),
                 r.creationTimeBefore(),
                 r.sortBy(),
-                r.sortOrder() == null ? null : SortOrder.valueOf(r.sortOrder()),
-                r.maxResults() == null ? 10 : r.maxResults(),
+                r.sortOrder(),
+                r.maxResults(),
                 r.nextToken()));
     return new ListEndpointConfigsResponse(
         page.items().stream()

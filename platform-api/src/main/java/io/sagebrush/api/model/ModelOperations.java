@@ -22,6 +22,7 @@ import io.sagebrush.scheduler.model.domain.ModelQuery;
 import io.sagebrush.scheduler.model.domain.ModelSpec;
 import io.sagebrush.scheduler.model.service.ModelService;
 import io.sagebrush.scheduler.trainingjob.domain.Tag;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,26 +131,49 @@ public class ModelOperations implements AwsOperationProvider {
   }
 
   ListModelsResponse list(ListModelsRequest r) {
-    Violations v = Violations.validation();
-    v.listing(r.maxResults(), r.nameContains(), NAME_CONTAINS);
-    v.sort(r.sortBy(), SORT_BY, r.sortOrder());
-    v.nextToken(r.nextToken());
-    v.throwIfAny();
     Page<Model> page =
         service.list(
-            new ModelQuery(
+            query(
                 r.nameContains(),
                 r.creationTimeAfter(),
                 r.creationTimeBefore(),
                 r.sortBy(),
-                r.sortOrder() == null ? null : SortOrder.valueOf(r.sortOrder()),
-                r.maxResults() == null ? 10 : r.maxResults(),
+                r.sortOrder(),
+                r.maxResults(),
                 r.nextToken()));
     return new ListModelsResponse(
         page.items().stream()
             .map(m -> new ModelSummary(m.name(), m.arn(), m.creationTime()))
             .toList(),
         page.nextToken());
+  }
+
+  /**
+   * The validated query of ListModels and ListEndpointConfigs (same members and rules).
+   *
+   * @throws io.sagebrush.common.error.SagebrushException VALIDATION naming the member
+   */
+  static ModelQuery query(
+      String nameContains,
+      Instant creationTimeAfter,
+      Instant creationTimeBefore,
+      String sortBy,
+      String sortOrder,
+      Integer maxResults,
+      String nextToken) {
+    Violations v = Violations.validation();
+    v.listing(maxResults, nameContains, NAME_CONTAINS);
+    v.sort(sortBy, SORT_BY, sortOrder);
+    v.nextToken(nextToken);
+    v.throwIfAny();
+    return new ModelQuery(
+        nameContains,
+        creationTimeAfter,
+        creationTimeBefore,
+        sortBy,
+        sortOrder == null ? null : SortOrder.valueOf(sortOrder),
+        maxResults == null ? 10 : maxResults,
+        nextToken);
   }
 
   void delete(String name) {

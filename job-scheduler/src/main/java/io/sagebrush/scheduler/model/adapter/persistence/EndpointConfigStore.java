@@ -31,13 +31,7 @@ public class EndpointConfigStore {
   }
 
   public Optional<EndpointConfig> findByName(String name) {
-    return jdbc
-        .query(
-            "SELECT * FROM sched_endpoint_config WHERE name_lower = ?",
-            EndpointConfigStore::row,
-            name.toLowerCase(Locale.ROOT))
-        .stream()
-        .findFirst();
+    return rows.findByName(name, EndpointConfigStore::row);
   }
 
   public boolean existsByArn(String arn) {

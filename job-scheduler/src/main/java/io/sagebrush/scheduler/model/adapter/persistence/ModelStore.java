@@ -35,13 +35,7 @@ public class ModelStore {
   }
 
   public Optional<Model> findByName(String name) {
-    return jdbc
-        .query(
-            "SELECT * FROM sched_model WHERE name_lower = ?",
-            ModelStore::row,
-            name.toLowerCase(Locale.ROOT))
-        .stream()
-        .findFirst();
+    return rows.findByName(name, ModelStore::row);
   }
 
   public boolean existsByArn(String arn) {

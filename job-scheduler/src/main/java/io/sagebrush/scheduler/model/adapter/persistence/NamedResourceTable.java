@@ -2,12 +2,14 @@ package io.sagebrush.scheduler.model.adapter.persistence;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The statements every named-resource table ({@code name_lower} unique, {@code arn}, tags in {@code
- * resource_tag}) shares: existence by ARN, delete with tags, and one page of a listing.
+ * resource_tag}) shares: lookup by name, existence by ARN, delete with tags, and one page of a
+ * listing.
  */
 final class NamedResourceTable {
   private final JdbcTemplate jdbc;
@@ -16,6 +18,15 @@ final class NamedResourceTable {
   NamedResourceTable(JdbcTemplate jdbc, String table) {
     this.jdbc = jdbc;
     this.table = table;
+  }
+
+  /** The resource with that name, compared without case. */
+  <T> Optional<T> findByName(String name, RowMapper<T> rows) {
+    return jdbc
+        .query(
+            "SELECT * FROM " + table + " WHERE name_lower = ?", rows, name.toLowerCase(Locale.ROOT))
+        .stream()
+        .findFirst();
   }
 
   boolean existsByArn(String arn) {
