@@ -562,7 +562,8 @@ final class Invocation implements UpstreamConnection.Exchange {
    *       a complete answer: the product promises that a replica killed under load costs no failed
    *       request;
    *   <li>a model time-out is a ModelError, never retried (see {@link #timedOut});
-   *   <li>no request is written to containers more than {@link #MAX_SENDS} times in all.
+   *   <li>no request is written to containers more than {@link #MAX_SENDS} times in all, not
+   *       counting a write on a stale pooled connection.
    * </ul>
    *
    * A refused connection ({@link #refused}) wrote nothing, so it moves on to another replica
@@ -585,9 +586,15 @@ final class Invocation implements UpstreamConnection.Exchange {
       boolean stale =
           c.reused()
               && (!requestWritten || System.nanoTime() - c.takenNanos() < STALE_WINDOW_NANOS);
-      if (stale && !staleRetried && sends < MAX_SENDS) {
-        // a kept-alive connection the container had already closed: try a fresh one once
+      if (stale && !staleRetried) {
+        // a kept-alive connection the container had already closed: try a fresh one once. The
+        // container did not act on it, so it does not count as a send: otherwise a replica
+        // killed while its pooled connection was being reused would use up both sends (stale,
+        // then the dead replica again) and fail the request instead of moving on.
         staleRetried = true;
+        if (requestWritten) {
+          sends--;
+        }
         gateway.pool().dropIdle(replica);
         attempt(replica);
         return;
