@@ -16,8 +16,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sagebrush.common.sigv4.SigV4Verifier;
 import io.sagebrush.gateway.invoke.GatewayContext;
@@ -78,6 +78,7 @@ public final class InferenceGateway implements AutoCloseable {
    */
   public static InferenceGateway start(
       GatewayConfig config, RoutingTableSource routes, MeterRegistry registry) {
+    quietLeakDetection();
     SslContext ssl = config.tlsEnabled() ? GatewayTls.serverContext(config) : null;
     boolean epoll = Epoll.isAvailable();
     int threads =
@@ -143,7 +144,6 @@ public final class InferenceGateway implements AutoCloseable {
                       // paused while a request waits on the model (which may take longer)
                       p.addLast(
                           "idle", GatewayPipeline.clientIdleTimeout(config.clientIdleTimeout()));
-                      p.addLast("http", new HttpServerCodec(4096, 16384, 65536));
                       GatewayPipeline.addHandlers(p, context);
                     }
                   })
@@ -174,6 +174,19 @@ public final class InferenceGateway implements AutoCloseable {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Turns off Netty's sampled buffer-leak detection unless {@code io.netty.leakDetection.level} is
+   * set: on by default, it records a stack trace for about one buffer in a hundred, which at tens
+   * of thousands of requests a second is thousands of stack traces a second on the event loops. The
+   * module's tests run with the paranoid level instead (every buffer tracked).
+   */
+  private static void quietLeakDetection() {
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
   }
 

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sagebrush.gateway.routing.RoutingTableHolder;
 import io.sagebrush.gateway.support.FakeReplica;
+import io.sagebrush.gateway.support.LeakRecorder;
 import io.sagebrush.gateway.support.RawHttp;
 import io.sagebrush.gateway.support.VanishingReplica;
 import java.io.InputStream;
@@ -84,6 +85,7 @@ class InferenceGatewayIT {
 
   @BeforeAll
   static void start() throws Exception {
+    LeakRecorder.install();
     a1 = FakeReplica.start("a1");
     a2 = FakeReplica.start("a2");
     b1 = FakeReplica.start("b1");
@@ -117,6 +119,7 @@ class InferenceGatewayIT {
     for (FakeReplica r : new FakeReplica[] {a1, a2, b1, failing, slow}) {
       r.close();
     }
+    assertThat(LeakRecorder.leaks()).as("Netty buffers never released").isEmpty();
   }
 
   static SageMakerRuntimeClient client(String secret, String access) {

@@ -48,6 +48,7 @@ public final class SigV4Verifier {
   private final Clock clock;
   private final boolean allowStreamingPayload;
   private final ConcurrentHashMap<String, byte[]> signingKeys = new ConcurrentHashMap<>();
+  private final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
 
   /**
    * A verifier that also accepts {@code STREAMING-*} payload hashes (the control plane's API, which
@@ -109,8 +110,9 @@ public final class SigV4Verifier {
       throw new SagebrushException(
           ErrorCode.MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token");
     }
-    Parsed auth = parse(authorization.trim());
-    if (!accessKey.equals(auth.accessKey)) {
+    Work work = this.work.get();
+    Authorization auth = work.parse(authorization.strip());
+    if (!accessKey.equals(auth.scope.accessKey())) {
       throw new SagebrushException(
           ErrorCode.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");
     }
@@ -119,45 +121,79 @@ public final class SigV4Verifier {
       throw invalid(
           "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
     }
-    amzDate = amzDate.trim();
-    Instant signedAt = parseAmzDate(amzDate);
-    Instant now = clock.instant();
-    if (Duration.between(signedAt, now).abs().compareTo(clockSkew) > 0) {
+    amzDate = amzDate.strip();
+    long signedAtMillis = work.amzDateMillis(amzDate);
+    long nowMillis = clock.millis();
+    if (Math.abs(nowMillis - signedAtMillis) > clockSkew.toMillis()) {
       throw invalid(
           "Signature expired: "
               + amzDate
               + " is now earlier or later than "
-              + AMZ_DATE.format(now.atOffset(ZoneOffset.UTC))
+              + AMZ_DATE.format(Instant.ofEpochMilli(nowMillis).atOffset(ZoneOffset.UTC))
               + " by more than the allowed clock skew.");
     }
     if (!amzDate.startsWith(auth.date)) {
       throw invalid("Credential should be scoped to a valid date: " + auth.date);
     }
-    String canonical =
-        canonicalRequest(request, auth.signedHeaders, payloadHash(request, bodySha256Hex));
-    String scope = auth.date + "/" + auth.region + "/" + auth.service + "/aws4_request";
-    String stringToSign =
-        ALGORITHM
-            + "\n"
-            + amzDate
-            + "\n"
-            + scope
-            + "\n"
-            + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
-    byte[] expected = hmac(signingKey(auth), stringToSign);
-    byte[] given;
-    try {
-      given = HEX.parseHex(auth.signature);
-    } catch (IllegalArgumentException e) {
-      throw invalid("Malformed signature.");
-    }
-    if (!MessageDigest.isEqual(expected, given)) {
+    StringBuilder canonical = work.text();
+    appendCanonicalRequest(
+        canonical, request, auth.signedHeaders, payloadHash(request, bodySha256Hex));
+    byte[] canonicalHash = work.sha256(canonical);
+    StringBuilder stringToSign = work.text();
+    stringToSign.append(ALGORITHM).append('\n').append(amzDate).append('\n');
+    stringToSign.append(auth.credentialScope).append('\n');
+    appendHex(stringToSign, canonicalHash);
+    byte[] expected = work.sign(signingKey(auth), stringToSign);
+    if (!signatureMatches(expected, auth.signature)) {
       throw invalid(
           "The request signature we calculated does not match the signature you provided. Check"
               + " your AWS Secret Access Key and signing method. Consult the service documentation"
               + " for details.");
     }
-    return new Scope(auth.accessKey, auth.region, auth.service);
+    return auth.scope;
+  }
+
+  /**
+   * Compares the computed signature with the given hex text in time that does not depend on where
+   * they differ.
+   *
+   * @throws SagebrushException when the given signature is not 64 hex digits
+   */
+  private static boolean signatureMatches(byte[] expected, String given) {
+    if (given.length() != expected.length * 2) {
+      throw invalid("Malformed signature.");
+    }
+    int diff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      int hi = hexValue(given.charAt(2 * i));
+      int lo = hexValue(given.charAt(2 * i + 1));
+      if (hi < 0 || lo < 0) {
+        throw invalid("Malformed signature.");
+      }
+      diff |= ((hi << 4) | lo) ^ (expected[i] & 0xff);
+    }
+    return diff == 0;
+  }
+
+  private static int hexValue(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
+  private static void appendHex(StringBuilder sb, byte[] bytes) {
+    for (byte b : bytes) {
+      sb.append(HEX_DIGITS[(b >> 4) & 0xf]).append(HEX_DIGITS[b & 0xf]);
+    }
   }
 
   /** Parses {@code yyyyMMdd'T'HHmmss'Z'} (by hand: this runs on every request). */
@@ -197,13 +233,13 @@ public final class SigV4Verifier {
   }
 
   /** The derived key changes once a day per region and service, so it is computed once. */
-  private byte[] signingKey(Parsed auth) {
-    String cacheKey = auth.date + '/' + auth.region + '/' + auth.service;
+  private byte[] signingKey(Authorization auth) {
+    String cacheKey = auth.credentialScope;
     byte[] key = signingKeys.get(cacheKey);
     if (key == null) {
       key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), auth.date);
-      key = hmac(key, auth.region);
-      key = hmac(key, auth.service);
+      key = hmac(key, auth.scope.region());
+      key = hmac(key, auth.scope.service());
       key = hmac(key, "aws4_request");
       if (signingKeys.size() >= MAX_CACHED_KEYS) {
         signingKeys.clear();
@@ -227,9 +263,20 @@ public final class SigV4Verifier {
   private static String canonicalRequest(
       SigV4Request request, List<String> signedHeaders, String payloadHash) {
     StringBuilder sb = new StringBuilder(256);
-    sb.append(request.method().toUpperCase(Locale.ROOT)).append('\n');
-    sb.append(canonicalUri(request.rawPath())).append('\n');
-    sb.append(canonicalQuery(request.rawQuery())).append('\n');
+    appendCanonicalRequest(sb, request, signedHeaders, payloadHash);
+    return sb.toString();
+  }
+
+  private static void appendCanonicalRequest(
+      StringBuilder sb, SigV4Request request, List<String> signedHeaders, String payloadHash) {
+    appendUpperCase(sb, request.method()).append('\n');
+    appendCanonicalUri(sb, request.rawPath());
+    sb.append('\n');
+    String query = request.rawQuery();
+    if (query != null && !query.isEmpty()) {
+      sb.append(canonicalQuery(query));
+    }
+    sb.append('\n');
     for (String name : signedHeaders) {
       List<String> values = request.headers().apply(name);
       sb.append(name).append(':');
@@ -244,9 +291,22 @@ public final class SigV4Verifier {
       sb.append('\n');
     }
     sb.append('\n');
-    sb.append(String.join(";", signedHeaders)).append('\n');
+    for (int i = 0; i < signedHeaders.size(); i++) {
+      if (i > 0) {
+        sb.append(';');
+      }
+      sb.append(signedHeaders.get(i));
+    }
+    sb.append('\n');
     sb.append(payloadHash);
-    return sb.toString();
+  }
+
+  private static StringBuilder appendUpperCase(StringBuilder sb, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      sb.append(c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c);
+    }
+    return sb;
   }
 
   /** Appends a header value trimmed, with each run of whitespace collapsed to one space. */
@@ -318,18 +378,32 @@ public final class SigV4Verifier {
 
   /** Non-S3 services encode each path segment once more on top of the request's encoding. */
   public static String canonicalUri(String rawPath) {
+    StringBuilder sb = new StringBuilder(rawPath == null ? 1 : rawPath.length() + 8);
+    appendCanonicalUri(sb, rawPath);
+    return sb.toString();
+  }
+
+  private static void appendCanonicalUri(StringBuilder sb, String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
-      return "/";
+      sb.append('/');
+      return;
+    }
+    boolean plain = true;
+    for (int i = 0; i < rawPath.length() && plain; i++) {
+      char c = rawPath.charAt(i);
+      plain = c == '/' || isUnreserved(c);
+    }
+    if (plain) {
+      sb.append(rawPath); // nothing to encode: the usual case
+      return;
     }
     String[] segments = rawPath.split("/", -1);
-    StringBuilder sb = new StringBuilder(rawPath.length() + 8);
     for (int i = 0; i < segments.length; i++) {
       if (i > 0) {
         sb.append('/');
       }
-      sb.append(encode(segments[i]));
+      appendEncoded(sb, segments[i]);
     }
-    return sb.toString();
   }
 
   /** The canonical query string: pairs decoded, re-encoded and sorted (visible for tests). */
@@ -370,6 +444,11 @@ public final class SigV4Verifier {
       return s;
     }
     StringBuilder sb = new StringBuilder();
+    appendEncoded(sb, s);
+    return sb.toString();
+  }
+
+  private static void appendEncoded(StringBuilder sb, String s) {
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
       if (isUnreserved(c)) {
@@ -380,7 +459,6 @@ public final class SigV4Verifier {
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }
-    return sb.toString();
   }
 
   private static boolean isUnreserved(String s) {
@@ -402,21 +480,32 @@ public final class SigV4Verifier {
         || c == '~';
   }
 
-  private record Parsed(
-      String accessKey,
+  /**
+   * The parts of an Authorization header that stay the same from one request to the next of a
+   * client (all but the signature), parsed once per distinct header prefix and thread.
+   *
+   * @param prefix the header up to (not including) the signature value
+   * @param credentialScope {@code <date>/<region>/<service>/aws4_request}
+   */
+  private record Authorization(
+      String prefix,
+      Scope scope,
       String date,
-      String region,
-      String service,
+      String credentialScope,
       List<String> signedHeaders,
-      String signature) {}
+      String signature) {
 
-  private static Parsed parse(String authorization) {
+    Authorization withSignature(String signature) {
+      return new Authorization(prefix, scope, date, credentialScope, signedHeaders, signature);
+    }
+  }
+
+  private static Authorization parse(String authorization, int signatureAt, String signature) {
     if (!authorization.startsWith(ALGORITHM + " ")) {
       throw invalid("Unsupported authorization scheme; expected " + ALGORITHM + ".");
     }
     String credential = null;
     String signedHeaders = null;
-    String signature = null;
     for (String part : authorization.substring(ALGORITHM.length()).split(",")) {
       String p = part.trim();
       int eq = p.indexOf('=');
@@ -428,7 +517,6 @@ public final class SigV4Verifier {
       switch (name) {
         case "Credential" -> credential = value;
         case "SignedHeaders" -> signedHeaders = value;
-        case "Signature" -> signature = value;
         default -> {}
       }
     }
@@ -446,7 +534,109 @@ public final class SigV4Verifier {
         headers.add(h.trim().toLowerCase(Locale.ROOT));
       }
     }
-    return new Parsed(scope[0], scope[1], scope[2], scope[3], headers, signature);
+    return new Authorization(
+        signatureAt < 0 ? null : authorization.substring(0, signatureAt),
+        new Scope(scope[0], scope[2], scope[3]),
+        scope[1],
+        scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request",
+        List.copyOf(headers),
+        signature);
+  }
+
+  /**
+   * What one thread reuses from one verification to the next: text buffers, the digest and MAC, and
+   * the last Authorization prefix and X-Amz-Date it parsed (a client sends the same ones again and
+   * again, only the signature and, every second, the date change).
+   */
+  private final class Work {
+    private final StringBuilder text = new StringBuilder(512);
+    private byte[] bytes = new byte[512];
+    private final MessageDigest sha256 = newInstance(() -> MessageDigest.getInstance("SHA-256"));
+    private final Mac mac = newInstance(() -> Mac.getInstance("HmacSHA256"));
+    private byte[] macKey;
+    private Authorization lastAuthorization;
+    private String lastAmzDate;
+    private long lastAmzMillis;
+
+    StringBuilder text() {
+      text.setLength(0);
+      return text;
+    }
+
+    /** Parses the header, reusing the last parse when all but the signature is unchanged. */
+    Authorization parse(String authorization) {
+      int marker = authorization.lastIndexOf("Signature=");
+      if (marker < 0) {
+        return SigV4Verifier.parse(authorization, -1, null);
+      }
+      int valueAt = marker + "Signature=".length();
+      int valueEnd = authorization.indexOf(',', valueAt);
+      if (valueEnd >= 0) {
+        // something follows the signature: parse the general way
+        return SigV4Verifier.parse(
+            authorization, -1, authorization.substring(valueAt, valueEnd).strip());
+      }
+      String signature = authorization.substring(valueAt).strip();
+      Authorization last = lastAuthorization;
+      if (last != null
+          && last.prefix.length() == valueAt
+          && authorization.regionMatches(0, last.prefix, 0, valueAt)) {
+        return last.withSignature(signature);
+      }
+      Authorization parsed = SigV4Verifier.parse(authorization, valueAt, signature);
+      lastAuthorization = parsed;
+      return parsed;
+    }
+
+    long amzDateMillis(String amzDate) {
+      if (!amzDate.equals(lastAmzDate)) {
+        lastAmzMillis = parseAmzDate(amzDate).toEpochMilli();
+        lastAmzDate = amzDate;
+      }
+      return lastAmzMillis;
+    }
+
+    /** SHA-256 of the text's UTF-8 bytes. */
+    byte[] sha256(StringBuilder sb) {
+      sha256.reset();
+      update(sb, sha256::update);
+      return sha256.digest();
+    }
+
+    /** HMAC-SHA256 of the text's UTF-8 bytes with {@code key} (the MAC is set up once per key). */
+    byte[] sign(byte[] key, StringBuilder sb) {
+      if (key != macKey) {
+        try {
+          mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+        macKey = key;
+      }
+      update(sb, mac::update);
+      return mac.doFinal();
+    }
+
+    private void update(StringBuilder sb, ByteSink sink) {
+      int n = sb.length();
+      if (bytes.length < n) {
+        bytes = new byte[Math.max(n, bytes.length * 2)];
+      }
+      for (int i = 0; i < n; i++) {
+        char c = sb.charAt(i);
+        if (c >= 0x80) {
+          byte[] utf8 = sb.toString().getBytes(StandardCharsets.UTF_8);
+          sink.update(utf8, 0, utf8.length);
+          return;
+        }
+        bytes[i] = (byte) c;
+      }
+      sink.update(bytes, 0, n);
+    }
+  }
+
+  private interface ByteSink {
+    void update(byte[] bytes, int offset, int length);
   }
 
   private static SagebrushException invalid(String message) {

@@ -1,6 +1,7 @@
 package io.sagebrush.gateway.invoke;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.sagebrush.gateway.upstream.ReplicaResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.UUID;
@@ -36,10 +38,12 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
   private static final String PREFIX = "/endpoints/";
   private static final String SUFFIX = "/invocations";
+  private static final int COPY_BODY_BYTES = 8192;
 
   private final GatewayContext gateway;
   private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
   private ChannelHandlerContext ctx;
+  private ChannelHandlerContext encoder;
   private boolean busy;
   private boolean paused;
   private boolean closing;
@@ -55,6 +59,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.encoder = ctx.pipeline().context(GatewayPipeline.ENCODER);
   }
 
   @Override
@@ -192,6 +197,56 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     respond(response, keepAlive);
   }
 
+  /**
+   * Writes a container's 2xx answer as the runtime API's 200 (whatever 2xx the container chose),
+   * straight as bytes: the headers are few and known, so no header map is built.
+   *
+   * @param answer the container's answer; its body is passed on (or released)
+   */
+  void respondAnswer(ReplicaResponse answer, String variant, String requestId, boolean keepAlive) {
+    routeWaiting = null;
+    ByteBuf content = answer.content();
+    if (closing) {
+      content.release();
+      return;
+    }
+    int length = content.readableBytes();
+    ByteBuf head = ctx.alloc().buffer(192 + (length <= COPY_BODY_BYTES ? length : 0));
+    ByteBufUtil.writeAscii(head, "HTTP/1.1 200 OK\r\n");
+    if (answer.contentType() != null) {
+      header(head, HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+    }
+    header(head, HttpHeaderNames.CONTENT_LENGTH, Integer.toString(length));
+    header(head, Invocation.INVOKED_VARIANT, variant);
+    if (answer.customAttributes() != null) {
+      header(head, Invocation.CUSTOM_ATTRIBUTES, answer.customAttributes());
+    }
+    header(head, REQUEST_ID, requestId);
+    if (!keepAlive) {
+      header(head, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (http10) {
+      header(head, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    head.writeByte('\r').writeByte('\n');
+    ByteBuf whole;
+    if (length <= COPY_BODY_BYTES) {
+      head.writeBytes(content, content.readerIndex(), length);
+      content.release();
+      whole = head;
+    } else {
+      whole = ctx.alloc().compositeBuffer(2).addComponents(true, head, content);
+    }
+    // written behind the HTTP encoder, which only takes HTTP message objects
+    write(encoder.writeAndFlush(whole), keepAlive);
+  }
+
+  private static void header(ByteBuf out, CharSequence name, CharSequence value) {
+    ByteBufUtil.writeAscii(out, name);
+    out.writeByte(':').writeByte(' ');
+    ByteBufUtil.writeAscii(out, value);
+    out.writeByte('\r').writeByte('\n');
+  }
+
   /** Writes the answer to the current request and moves on to the next one. */
   void respond(FullHttpResponse response, boolean keepAlive) {
     routeWaiting = null;
@@ -206,7 +261,11 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
       // HTTP/1.0 closes by default: a kept-alive connection must say so
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    ChannelFuture written = ctx.writeAndFlush(response);
+    write(ctx.writeAndFlush(response), keepAlive);
+  }
+
+  private void write(ChannelFuture written, boolean keepAlive) {
+    routeWaiting = null;
     if (!keepAlive) {
       closing = true;
       ctx.channel().config().setAutoRead(false);

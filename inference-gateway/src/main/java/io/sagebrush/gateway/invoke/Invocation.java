@@ -3,18 +3,9 @@ package io.sagebrush.gateway.invoke;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sagebrush.common.error.ErrorCode;
@@ -24,18 +15,22 @@ import io.sagebrush.common.sigv4.SigV4Verifier;
 import io.sagebrush.gateway.routing.EndpointTarget;
 import io.sagebrush.gateway.routing.Replica;
 import io.sagebrush.gateway.routing.RouteTarget;
+import io.sagebrush.gateway.upstream.ReplicaRequest;
+import io.sagebrush.gateway.upstream.ReplicaResponse;
+import io.sagebrush.gateway.upstream.ReplicaResponseDecoder;
 import io.sagebrush.gateway.upstream.UpstreamConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +63,7 @@ final class Invocation implements UpstreamConnection.Exchange {
   /** How often a request waiting for a routable table looks again. */
   private static final long ROUTE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9])*");
-  private static final AsciiString CUSTOM_ATTRIBUTES =
+  static final AsciiString CUSTOM_ATTRIBUTES =
       AsciiString.cached("X-Amzn-SageMaker-Custom-Attributes");
   private static final AsciiString TARGET_MODEL =
       AsciiString.cached("X-Amzn-SageMaker-Target-Model");
@@ -79,15 +73,31 @@ final class Invocation implements UpstreamConnection.Exchange {
       AsciiString.cached("X-Amzn-SageMaker-Target-Container-Hostname");
   private static final AsciiString INFERENCE_ID =
       AsciiString.cached("X-Amzn-SageMaker-Inference-Id");
-  private static final AsciiString INVOKED_VARIANT =
+  static final AsciiString INVOKED_VARIANT =
       AsciiString.cached("x-Amzn-Invoked-Production-Variant");
-  private static final AsciiString[] FORWARDED = {
+
+  /**
+   * The runtime API's request headers, read in one pass over the request's headers; the first
+   * {@link #FORWARDED} are passed on to the container.
+   */
+  private static final AsciiString[] RUNTIME_HEADERS = {
     HttpHeaderNames.CONTENT_TYPE,
     HttpHeaderNames.ACCEPT,
     CUSTOM_ATTRIBUTES,
     INFERENCE_ID,
-    TARGET_MODEL
+    TARGET_MODEL,
+    TARGET_VARIANT,
+    TARGET_CONTAINER
   };
+
+  private static final int FORWARDED = 5;
+  private static final int H_CONTENT_TYPE = 0;
+  private static final int H_ACCEPT = 1;
+  private static final int H_CUSTOM_ATTRIBUTES = 2;
+  private static final int H_INFERENCE_ID = 3;
+  private static final int H_TARGET_MODEL = 4;
+  private static final int H_TARGET_VARIANT = 5;
+  private static final int H_TARGET_CONTAINER = 6;
 
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(
@@ -109,6 +119,9 @@ final class Invocation implements UpstreamConnection.Exchange {
   private final boolean keepAlive;
   private final long startNanos = System.nanoTime();
 
+  /** The first value of each of {@link #RUNTIME_HEADERS}, or null. */
+  private final String[] runtimeHeaders = new String[RUNTIME_HEADERS.length];
+
   private EventLoop loop;
   private EndpointTarget endpoint;
   private RouteTarget route;
@@ -119,7 +132,6 @@ final class Invocation implements UpstreamConnection.Exchange {
   private boolean vanishedRetried;
   private int sends;
   private UpstreamConnection upstream;
-  private ScheduledFuture<?> timeout;
   private long routeDeadlineNanos;
   private ScheduledFuture<?> routeRetry;
   private long sentNanos;
@@ -271,7 +283,7 @@ final class Invocation implements UpstreamConnection.Exchange {
           null);
       return;
     }
-    String targetVariant = request.headers().get(TARGET_VARIANT);
+    String targetVariant = runtimeHeaders[H_TARGET_VARIANT];
     ThreadLocalRandom random = ThreadLocalRandom.current();
     if (targetVariant != null) {
       List<RouteTarget> variant = endpoint.variant(targetVariant);
@@ -352,29 +364,36 @@ final class Invocation implements UpstreamConnection.Exchange {
   }
 
   private RuntimeError validateHeaders() {
-    if (endpointName.length() > 63 || !NAME.matcher(endpointName).matches()) {
+    if (endpointName.length() > 63 || !validName(endpointName)) {
       return RuntimeError.constraint(
           "endpointName",
           endpointName,
           "Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*");
     }
-    HttpHeaders h = request.headers();
+    readRuntimeHeaders();
+    String[] h = runtimeHeaders;
     RuntimeError e;
-    if ((e = maxLength(h, HttpHeaderNames.CONTENT_TYPE, "contentType", 1024)) != null
-        || (e = maxLength(h, HttpHeaderNames.ACCEPT, "accept", 1024)) != null
-        || (e = maxLength(h, CUSTOM_ATTRIBUTES, "customAttributes", 1024)) != null
-        || (e = maxLength(h, TARGET_MODEL, "targetModel", 1024)) != null
-        || (e = maxLength(h, TARGET_VARIANT, "targetVariant", 63)) != null
-        || (e = maxLength(h, TARGET_CONTAINER, "targetContainerHostname", 63)) != null
-        || (e = maxLength(h, INFERENCE_ID, "inferenceId", 64)) != null) {
+    if ((e = maxLength(h[H_CONTENT_TYPE], "contentType", 1024)) != null
+        || (e = maxLength(h[H_ACCEPT], "accept", 1024)) != null
+        || (e = maxLength(h[H_CUSTOM_ATTRIBUTES], "customAttributes", 1024)) != null
+        || (e = maxLength(h[H_TARGET_MODEL], "targetModel", 1024)) != null
+        || (e = maxLength(h[H_TARGET_VARIANT], "targetVariant", 63)) != null
+        || (e = maxLength(h[H_TARGET_CONTAINER], "targetContainerHostname", 63)) != null
+        || (e = maxLength(h[H_INFERENCE_ID], "inferenceId", 64)) != null) {
       return e;
     }
-    String model = h.get(TARGET_MODEL);
+    for (int i = 0; i < FORWARDED; i++) {
+      if (h[i] != null && hasLineBreak(h[i])) {
+        return RuntimeError.validation(
+            "The " + RUNTIME_HEADERS[i] + " header contains a line break.");
+      }
+    }
+    String model = h[H_TARGET_MODEL];
     if (model != null && model.isEmpty()) {
       return RuntimeError.constraint(
           "targetModel", model, "Member must have length greater than or equal to 1");
     }
-    String inferenceId = h.get(INFERENCE_ID);
+    String inferenceId = h[H_INFERENCE_ID];
     if (inferenceId != null && inferenceId.isEmpty()) {
       return RuntimeError.constraint(
           "inferenceId", inferenceId, "Member must have length greater than or equal to 1");
@@ -382,14 +401,56 @@ final class Invocation implements UpstreamConnection.Exchange {
     return null;
   }
 
-  private static RuntimeError maxLength(
-      HttpHeaders headers, AsciiString name, String member, int max) {
-    String value = headers.get(name);
+  /** {@code [a-zA-Z0-9](-*[a-zA-Z0-9])*}: alphanumerics and inner hyphens. */
+  static boolean validName(String name) {
+    int n = name.length();
+    if (n == 0) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && (c != '-' || i == 0 || i == n - 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasLineBreak(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static RuntimeError maxLength(String value, String member, int max) {
     if (value != null && value.length() > max) {
       return RuntimeError.constraint(
           member, value, "Member must have length less than or equal to " + max);
     }
     return null;
+  }
+
+  /** Fills {@link #runtimeHeaders} in one pass (the first value of each wins). */
+  private void readRuntimeHeaders() {
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
+    while (it.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> header = it.next();
+      CharSequence name = header.getKey();
+      for (int i = 0; i < RUNTIME_HEADERS.length; i++) {
+        if (name.length() == RUNTIME_HEADERS[i].length()
+            && AsciiString.contentEqualsIgnoreCase(name, RUNTIME_HEADERS[i])) {
+          if (runtimeHeaders[i] == null) {
+            runtimeHeaders[i] = header.getValue().toString();
+          }
+          break;
+        }
+      }
+    }
   }
 
   private void attempt(Replica target) {
@@ -415,31 +476,17 @@ final class Invocation implements UpstreamConnection.Exchange {
 
   private void send(UpstreamConnection c) {
     upstream = c;
-    HttpHeaders in = request.headers();
-    HttpHeaders out = new DefaultHttpHeaders(false);
-    out.set(HttpHeaderNames.HOST, replica.hostHeader());
-    for (AsciiString name : FORWARDED) {
-      String value = in.get(name);
-      if (value != null) {
-        out.set(name, value);
+    ReplicaRequest forward =
+        new ReplicaRequest(c.channel().alloc(), replica.invocationsPath(), replica.hostHeader());
+    for (int i = 0; i < FORWARDED; i++) {
+      if (runtimeHeaders[i] != null) {
+        forward.header(RUNTIME_HEADERS[i], runtimeHeaders[i]);
       }
     }
-    ByteBuf body = request.content().retainedDuplicate();
-    out.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-    FullHttpRequest forward =
-        new DefaultFullHttpRequest(
-            HttpVersion.HTTP_1_1,
-            HttpMethod.POST,
-            replica.invocationsPath(),
-            body,
-            out,
-            EmptyHttpHeaders.INSTANCE);
+    ByteBuf bytes = forward.body(request.content());
     sends++;
     sentNanos = System.nanoTime();
-    timeout =
-        loop.schedule(
-            this::timedOut, gateway.config().modelTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    c.send(forward, this);
+    c.send(bytes, this, sentNanos + gateway.config().modelTimeout().toNanos());
   }
 
   private void refused(Throwable cause) {
@@ -483,46 +530,24 @@ final class Invocation implements UpstreamConnection.Exchange {
   }
 
   @Override
-  public void onResponse(UpstreamConnection c, FullHttpResponse response) {
+  public void onResponse(UpstreamConnection c, ReplicaResponse response) {
     long modelNanos = System.nanoTime() - sentNanos;
-    timeout.cancel(false);
     upstream = null;
     replica.requestEnded();
     // kept only when the request was written out completely (the pool checks)
-    gateway.pool().release(c, HttpUtil.isKeepAlive(response));
+    gateway.pool().release(c, response.keepAlive());
     if (done) {
-      response.release();
+      response.content().release();
       return;
     }
-    int status = response.status().code();
+    int status = response.status();
     if (status >= 200 && status < 300) {
-      HttpHeaders in = response.headers();
-      HttpHeaders out = new DefaultHttpHeaders(false);
-      String contentType = in.get(HttpHeaderNames.CONTENT_TYPE);
-      if (contentType != null) {
-        out.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-      }
-      out.setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-      out.set(INVOKED_VARIANT, route.variantName());
-      String attributes = in.get(CUSTOM_ATTRIBUTES);
-      if (attributes != null) {
-        out.set(CUSTOM_ATTRIBUTES, attributes);
-      }
-      out.set(GatewayHandler.REQUEST_ID, requestId);
-      // the runtime API answers 200 whatever 2xx the container chose
-      FullHttpResponse answer =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.OK,
-              response.content(),
-              out,
-              EmptyHttpHeaders.INSTANCE);
       finish(status, modelNanos);
-      connection.respond(answer, keepAlive);
+      connection.respondAnswer(response, route.variantName(), requestId, keepAlive);
       return;
     }
     String body = response.content().toString(StandardCharsets.UTF_8);
-    response.release();
+    response.content().release();
     if (body.length() > 2048) {
       body = body.substring(0, 2048);
     }
@@ -561,7 +586,7 @@ final class Invocation implements UpstreamConnection.Exchange {
    *       and model invocations are treated as safe to retry once when the replica vanished without
    *       a complete answer: the product promises that a replica killed under load costs no failed
    *       request;
-   *   <li>a model time-out is a ModelError, never retried (see {@link #timedOut});
+   *   <li>a model time-out is a ModelError, never retried (see {@link #onTimeout});
    *   <li>no request is written to containers more than {@link #MAX_SENDS} times in all, not
    *       counting a write on a stale pooled connection.
    * </ul>
@@ -572,10 +597,17 @@ final class Invocation implements UpstreamConnection.Exchange {
   @Override
   public void onFailure(
       UpstreamConnection c, Throwable cause, boolean beforeAnyByte, boolean requestWritten) {
-    timeout.cancel(false);
     upstream = null;
     replica.requestEnded();
     if (done) {
+      return;
+    }
+    if (cause instanceof ReplicaResponseDecoder.TooLarge) {
+      // the container answered, only too much: sending the request elsewhere would not help
+      route.meters().modelErrors().increment();
+      modelError(
+          RuntimeError.modelError(cause.getMessage(), null, null, logGroupArn()),
+          System.nanoTime() - sentNanos);
       return;
     }
     if (!requestWritten) {
@@ -626,11 +658,11 @@ final class Invocation implements UpstreamConnection.Exchange {
         System.nanoTime() - sentNanos);
   }
 
-  private void timedOut() {
-    if (done || upstream == null) {
+  @Override
+  public void onTimeout(UpstreamConnection c) {
+    if (done || upstream != c) {
       return;
     }
-    UpstreamConnection c = upstream;
     upstream = null;
     replica.requestEnded();
     c.abandon();

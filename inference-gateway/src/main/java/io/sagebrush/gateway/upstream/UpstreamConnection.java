@@ -1,15 +1,16 @@
 package io.sagebrush.gateway.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.sagebrush.gateway.routing.Replica;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One keep-alive connection to a replica and the exchange (request and awaited response) running on
@@ -17,10 +18,16 @@ import java.util.ArrayDeque;
  */
 public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
-  /** Told how an exchange ended: exactly one of the two methods is called, once. */
+  /** Told how an exchange ended: exactly one of the three methods is called, once. */
   public interface Exchange {
+    /**
+     * The container did not answer by the deadline given to {@link #send}; the callee decides what
+     * becomes of the connection (usually {@link #abandon()}).
+     */
+    void onTimeout(UpstreamConnection connection);
+
     /** The container answered; the callee owns {@code response} and must release it. */
-    void onResponse(UpstreamConnection connection, FullHttpResponse response);
+    void onResponse(UpstreamConnection connection, ReplicaResponse response);
 
     /**
      * The exchange failed.
@@ -44,6 +51,17 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   private boolean written;
   private boolean reused;
   private long takenNanos;
+  private long deadlineNanos;
+  private ScheduledFuture<?> deadlineCheck;
+  private final ChannelFutureListener writeListener =
+      f -> {
+        if (f.isSuccess()) {
+          written = true;
+        } else {
+          fail(f.cause());
+          f.channel().close();
+        }
+      };
   ArrayDeque<UpstreamConnection> idleIn;
   long idleSinceNanos;
 
@@ -79,23 +97,45 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     return written;
   }
 
-  /** Sends a request; the exchange is told how it ends. */
-  public void send(FullHttpRequest request, Exchange listener) {
+  /**
+   * Sends a request (encoded whole, see {@link ReplicaRequest}); the exchange is told how it ends.
+   *
+   * @param deadlineNanos when ({@link System#nanoTime()}) the exchange times out
+   */
+  public void send(ByteBuf request, Exchange listener, long deadlineNanos) {
     exchange = listener;
     bytesSeen = false;
     written = false;
-    channel
-        .writeAndFlush(request)
-        .addListener(
-            (ChannelFutureListener)
-                f -> {
-                  if (f.isSuccess()) {
-                    written = true;
-                  } else {
-                    fail(f.cause());
-                    f.channel().close();
-                  }
-                });
+    this.deadlineNanos = deadlineNanos;
+    if (deadlineCheck == null) {
+      armDeadlineCheck(deadlineNanos - System.nanoTime());
+    }
+    channel.writeAndFlush(request).addListener(writeListener);
+  }
+
+  /**
+   * One timer per connection rather than one per request: when it fires it times out the current
+   * exchange if its deadline has passed, else waits for that deadline; with no exchange it stops
+   * (the next {@link #send} starts it again).
+   */
+  private void armDeadlineCheck(long delayNanos) {
+    deadlineCheck =
+        channel.eventLoop().schedule(this::checkDeadline, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkDeadline() {
+    deadlineCheck = null;
+    Exchange listener = exchange;
+    if (listener == null || !channel.isOpen()) {
+      return;
+    }
+    long left = deadlineNanos - System.nanoTime();
+    if (left > 0) {
+      armDeadlineCheck(left);
+      return;
+    }
+    exchange = null;
+    listener.onTimeout(this);
   }
 
   /** Forgets the exchange (it timed out) and closes the connection. */
@@ -117,7 +157,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     channel = ctx.channel();
   }
 
-  /** Sits in front of the HTTP codec: notes that the container sent something. */
+  /** Sits in front of the response decoder: notes that the container sent something. */
   final class ByteWatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -128,7 +168,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpResponse response)) {
+    if (!(msg instanceof ReplicaResponse response)) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -136,14 +176,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     exchange = null;
     if (listener == null) {
       // an answer nobody waits for: the connection's state is unknown, so it goes
-      response.release();
+      response.content().release();
       ctx.close();
-      return;
-    }
-    if (response.decoderResult().isFailure()) {
-      response.release();
-      ctx.close();
-      listener.onFailure(this, response.decoderResult().cause(), false, written);
       return;
     }
     listener.onResponse(this, response);

@@ -7,8 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.sagebrush.gateway.routing.Replica;
@@ -117,8 +115,7 @@ public final class UpstreamPool {
               protected void initChannel(Channel ch) {
                 ch.pipeline()
                     .addLast(connection.new ByteWatcher())
-                    .addLast(new HttpClientCodec(4096, 16384, 16384))
-                    .addLast(new HttpObjectAggregator(maxResponseBytes))
+                    .addLast(new ReplicaResponseDecoder(maxResponseBytes))
                     .addLast(connection);
               }
             })

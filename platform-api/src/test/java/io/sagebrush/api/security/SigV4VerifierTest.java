@@ -212,6 +212,79 @@ class SigV4VerifierTest {
   }
 
   @Test
+  void oneThreadVerifiesRequestsOfOtherScopesHeadersAndDatesInTurn() {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    SigV4Request a =
+        sign(
+            SdkHttpMethod.POST, "http://localhost:8080/", Map.of(), body, "sagemaker", SECRET, NOW);
+    SigV4Request b =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/p%20q/r",
+            Map.of("X-Amz-Target", "Logs.GetLogEvents"),
+            body,
+            "logs",
+            SECRET,
+            NOW.minusSeconds(61));
+    SigV4Request c =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(),
+            body,
+            "sagemaker",
+            SECRET,
+            NOW.plusSeconds(1));
+
+    assertThat(verifier.verify(a).service()).isEqualTo("sagemaker");
+    assertThat(verifier.verify(b).service()).isEqualTo("logs");
+    assertThat(verifier.verify(c).service()).isEqualTo("sagemaker");
+    assertThat(verifier.verify(a).service()).isEqualTo("sagemaker");
+    assertThat(verifier.verify(b).service()).isEqualTo("logs");
+  }
+
+  @Test
+  void aTamperedHeaderOrSignatureFailsRightAfterTheSameClientsValidRequest() {
+    SigV4Request valid =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of("X-Amz-Target", "SageMaker.ListModels"),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            "sagemaker",
+            SECRET,
+            NOW);
+    verifier.verify(valid);
+
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (String name : List.of("Authorization", "X-Amz-Date", "Host", "Content-Length")) {
+      headers.put(name, valid.headers().apply(name));
+    }
+    headers.put("X-Amz-Target", List.of("SageMaker.DeleteModel"));
+    SigV4Request otherTarget =
+        new SigV4Request("POST", "/", null, n -> headers.getOrDefault(n, List.of()), valid.body());
+    assertThatThrownBy(() -> verifier.verify(otherTarget))
+        .hasMessageContaining("signature we calculated does not match");
+
+    String auth = valid.header("Authorization");
+    char last = auth.charAt(auth.length() - 1);
+    String flipped = auth.substring(0, auth.length() - 1) + (last == '0' ? '1' : '0');
+    Map<String, List<String>> flippedHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (String name : List.of("X-Amz-Date", "Host", "Content-Length", "X-Amz-Target")) {
+      flippedHeaders.put(name, valid.headers().apply(name));
+    }
+    flippedHeaders.put("Authorization", List.of(flipped));
+    SigV4Request badSignature =
+        new SigV4Request(
+            "POST", "/", null, n -> flippedHeaders.getOrDefault(n, List.of()), valid.body());
+    assertThatThrownBy(() -> verifier.verify(badSignature))
+        .hasMessageContaining("signature we calculated does not match");
+    flippedHeaders.put("Authorization", List.of(auth.substring(0, auth.length() - 1) + "g"));
+    assertThatThrownBy(() -> verifier.verify(badSignature)).hasMessageContaining("Malformed");
+    verifier.verify(valid);
+  }
+
+  @Test
   void theCanonicalQueryIsSortedAndEncoded() {
     assertThat(SigV4Verifier.canonicalQuery("b=2&a=x%20y&a=1&c")).isEqualTo("a=1&a=x%20y&b=2&c=");
   }

@@ -1,0 +1,191 @@
+package io.sagebrush.gateway.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReplicaResponseDecoderTest {
+  private final EmbeddedChannel channel = new EmbeddedChannel(new ReplicaResponseDecoder(64));
+
+  @AfterEach
+  void close() {
+    channel.finishAndReleaseAll();
+  }
+
+  private void feed(String text) {
+    channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+  }
+
+  /** Feeds the text one byte at a time: framing must not depend on how reads split it. */
+  private void feedByteByByte(String text) {
+    for (byte b : text.getBytes(StandardCharsets.ISO_8859_1)) {
+      channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+    }
+  }
+
+  private ReplicaResponse next() {
+    Object msg = channel.readInbound();
+    assertThat(msg).isInstanceOf(ReplicaResponse.class);
+    return (ReplicaResponse) msg;
+  }
+
+  private static String body(ReplicaResponse r) {
+    try {
+      return r.content().toString(StandardCharsets.UTF_8);
+    } finally {
+      r.content().release();
+    }
+  }
+
+  @Test
+  void aContentLengthAnswerKeepsItsStatusTypeAttributesAndBody() {
+    feed(
+        "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nServer: x\r\n"
+            + "x-amzn-sagemaker-custom-attributes:  c=1 \r\ncontent-length: 7\r\n\r\n{\"a\":1}");
+    ReplicaResponse r = next();
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(r.contentType()).isEqualTo("application/json");
+    assertThat(r.customAttributes()).isEqualTo("c=1");
+    assertThat(r.keepAlive()).isTrue();
+    assertThat(body(r)).isEqualTo("{\"a\":1}");
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
+  void twoAnswersSplitAnywhereComeOutWhole() {
+    feedByteByByte(
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nde");
+    assertThat(body(next())).isEqualTo("abc");
+    assertThat(body(next())).isEqualTo("de");
+  }
+
+  @Test
+  void aChunkedAnswerWithExtensionsAndTrailersIsJoined() {
+    feedByteByByte(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 99\r\n\r\n"
+            + "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n");
+    ReplicaResponse r = next();
+    assertThat(body(r)).isEqualTo("hello world");
+    assertThat(r.keepAlive()).isTrue();
+  }
+
+  @Test
+  void aChunkedAnswerWithBareLineFeedsIsRead() {
+    feed("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n");
+    assertThat(body(next())).isEqualTo("abc");
+  }
+
+  @Test
+  void anAnswerWithoutLengthEndsWithTheConnectionAndIsNotKeptAlive() {
+    feed("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n\r\n1,2");
+    feed(",3");
+    assertThat((Object) channel.readInbound()).isNull();
+    channel.finish();
+    ReplicaResponse r = next();
+    assertThat(r.keepAlive()).isFalse();
+    assertThat(body(r)).isEqualTo("1,2,3");
+  }
+
+  @Test
+  void anAnswerCutShortByTheCloseIsNotPassedOn() {
+    feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+    channel.finish();
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
+  void informationalAnswersAreSkippedAnd204HasNoBody() {
+    feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
+    ReplicaResponse r = next();
+    assertThat(r.status()).isEqualTo(204);
+    assertThat(body(r)).isEmpty();
+  }
+
+  @Test
+  void keepAliveFollowsTheVersionAndTheConnectionHeader() {
+    feed("HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n");
+    assertThat(next().keepAlive()).isFalse();
+    feed("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
+    assertThat(next().keepAlive()).isFalse();
+    feed("HTTP/1.0 200 OK\r\nconnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n");
+    assertThat(next().keepAlive()).isTrue();
+  }
+
+  @Test
+  void aFoldedHeaderLineContinuesItsValue() {
+    feed(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/csv;\r\n charset=utf-8\r\nContent-Length: 0\r\n\r\n");
+    assertThat(next().contentType()).isEqualTo("text/csv; charset=utf-8");
+  }
+
+  @Test
+  void aBodyOverTheLimitIsTooLargeWhetherDeclaredOrChunked() {
+    assertThatThrownBy(() -> feed("HTTP/1.1 200 OK\r\nContent-Length: 65\r\n\r\n"))
+        .isInstanceOf(ReplicaResponseDecoder.TooLarge.class);
+
+    EmbeddedChannel chunked = new EmbeddedChannel(new ReplicaResponseDecoder(64));
+    String chunk = "20\r\n" + "x".repeat(32) + "\r\n";
+    assertThatThrownBy(
+            () ->
+                chunked.writeInbound(
+                    Unpooled.copiedBuffer(
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + chunk
+                            + chunk
+                            + chunk,
+                        StandardCharsets.ISO_8859_1)))
+        .isInstanceOf(ReplicaResponseDecoder.TooLarge.class);
+    chunked.finishAndReleaseAll();
+
+    EmbeddedChannel untilClose = new EmbeddedChannel(new ReplicaResponseDecoder(64));
+    assertThatThrownBy(
+            () ->
+                untilClose.writeInbound(
+                    Unpooled.copiedBuffer(
+                        "HTTP/1.1 200 OK\r\n\r\n" + "y".repeat(65), StandardCharsets.ISO_8859_1)))
+        .isInstanceOf(ReplicaResponseDecoder.TooLarge.class);
+    untilClose.finishAndReleaseAll();
+  }
+
+  @Test
+  void headersThatNeverEndAreTooLarge() {
+    String header = "X-Filler: " + "f".repeat(1000) + "\r\n";
+    assertThatThrownBy(() -> feed("HTTP/1.1 200 OK\r\n" + header.repeat(17)))
+        .isInstanceOf(ReplicaResponseDecoder.TooLarge.class);
+  }
+
+  @Test
+  void garbageIsMalformedAndTheRestOfTheConnectionIsDropped() {
+    assertThatThrownBy(() -> feed("HTTP/2 200\r\n\r\n"))
+        .isInstanceOf(DecoderException.class)
+        .hasMessageContaining("status line");
+    feed("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
+  void badFramingIsMalformed() {
+    for (String bad :
+        new String[] {
+          "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+          "HTTP/1.1 20x OK\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nContent-Type: a\rb\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n"
+        }) {
+      EmbeddedChannel c = new EmbeddedChannel(new ReplicaResponseDecoder(64));
+      ByteBuf in = Unpooled.copiedBuffer(bad, StandardCharsets.ISO_8859_1);
+      assertThatThrownBy(() -> c.writeInbound(in)).as(bad).isInstanceOf(DecoderException.class);
+      c.finishAndReleaseAll();
+    }
+  }
+}
