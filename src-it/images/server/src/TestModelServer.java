@@ -32,7 +32,9 @@ import java.util.stream.Stream;
  *       cell that is not a number, or no rows, answers 400 with a plain-text message.
  *   <li>{@code SERVER_MODE=crash}: prints {@code fatal: cannot load model} to stderr and exits 1
  *       at start. {@code SERVER_MODE=noping}: {@code /ping} always answers 503. {@code
- *       SERVER_MODE=slow}: every invocation first sleeps {@code SLEEP_MS} (default 1000) ms.
+ *       SERVER_MODE=slow}: every invocation first sleeps {@code SLEEP_MS} (default 1000) ms. {@code
+ *       SERVER_MODE=fail}: {@code /ping} answers 200 but every invocation answers 500 (a model
+ *       that deploys fine and then fails, for alarm-driven rollbacks).
  *   <li>SIGTERM: requests in flight (and any that still arrive) are answered until none has been
  *       in flight for 300 ms (at most {@code DRAIN_SECONDS}, default 25 s), then the server closes
  *       and the process exits.
@@ -159,6 +161,10 @@ public final class TestModelServer {
   }
 
   private static void invoke(HttpExchange ex, byte[] body) throws IOException {
+    if (mode.equals("fail")) {
+      send(ex, 500, "text/plain", "model failure (SERVER_MODE=fail)");
+      return;
+    }
     if (mode.equals("slow")) {
       try {
         Thread.sleep(sleepMillis);

@@ -43,6 +43,10 @@ import java.util.Objects;
  *     it is answered with the usual error (default 500 ms; zero answers at once). Covers the moment
  *     between DescribeEndpoint saying InService and the gateway's table saying so.
  * @param clock the time source for signature dates
+ * @param metricsInterval how often the per-variant CloudWatch datapoints are published (default 10
+ *     s; only when {@link InferenceGateway#start(GatewayConfig,
+ *     io.sagebrush.gateway.routing.RoutingTableSource, io.micrometer.core.instrument.MeterRegistry,
+ *     io.sagebrush.gateway.metrics.MetricSink)} is given a sink)
  */
 public record GatewayConfig(
     String bindAddress,
@@ -69,7 +73,8 @@ public record GatewayConfig(
     Duration clientIdleTimeout,
     Duration upstreamIdleTimeout,
     Duration routeWait,
-    Clock clock) {
+    Clock clock,
+    Duration metricsInterval) {
 
   public static final int DEFAULT_PORT = 8443;
   public static final int SAGEMAKER_MAX_BODY_BYTES = 6_291_456;
@@ -94,6 +99,10 @@ public record GatewayConfig(
       throw new IllegalArgumentException("routeWait must not be negative");
     }
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(metricsInterval, "metricsInterval");
+    if (metricsInterval.isNegative() || metricsInterval.isZero()) {
+      throw new IllegalArgumentException("metricsInterval must be positive");
+    }
     selfSignedNames = selfSignedNames == null ? List.of() : List.copyOf(selfSignedNames);
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -137,6 +146,7 @@ public record GatewayConfig(
     private Duration upstreamIdleTimeout = Duration.ofSeconds(4);
     private Duration routeWait = Duration.ofMillis(500);
     private Clock clock = Clock.systemUTC();
+    private Duration metricsInterval = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -255,6 +265,11 @@ public record GatewayConfig(
       return this;
     }
 
+    public Builder metricsInterval(Duration v) {
+      metricsInterval = v;
+      return this;
+    }
+
     public GatewayConfig build() {
       return new GatewayConfig(
           bindAddress,
@@ -281,7 +296,8 @@ public record GatewayConfig(
           clientIdleTimeout,
           upstreamIdleTimeout,
           routeWait,
-          clock);
+          clock,
+          metricsInterval);
     }
   }
 }

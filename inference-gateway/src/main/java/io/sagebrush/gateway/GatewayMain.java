@@ -3,6 +3,7 @@ package io.sagebrush.gateway;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sagebrush.gateway.metrics.ControlPlaneMetricSink;
 import io.sagebrush.gateway.routing.ControlPlaneRoutingTableSource;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,6 +37,9 @@ import java.util.concurrent.CountDownLatch;
  *       replica is kept; keep it below the containers' keep-alive time-out
  *   <li>{@code SAGEBRUSH_GATEWAY_ROUTE_WAIT_MS} (500): how long a request for an endpoint the
  *       routing table does not route yet waits for a newer table before it is refused
+ *   <li>{@code SAGEBRUSH_GATEWAY_METRICS_INTERVAL_MS} (10000): how often the per-variant CloudWatch
+ *       datapoints ({@code AWS/SageMaker}) are sent to the control plane ({@code POST
+ *       /gateway/v1/metrics}), where alarms evaluate them
  *   <li>{@code SAGEBRUSH_GATEWAY_METRICS_PORT}: when set, Prometheus text on {@code
  *       http://<bind>:<port>/metrics} (plain HTTP, no authentication; keep it on a private network)
  * </ul>
@@ -74,7 +78,10 @@ public final class GatewayMain {
                 Duration.ofMillis(
                     Long.parseLong(env("SAGEBRUSH_GATEWAY_UPSTREAM_IDLE_MS", "4000"))))
             .routeWait(
-                Duration.ofMillis(Long.parseLong(env("SAGEBRUSH_GATEWAY_ROUTE_WAIT_MS", "500"))));
+                Duration.ofMillis(Long.parseLong(env("SAGEBRUSH_GATEWAY_ROUTE_WAIT_MS", "500"))))
+            .metricsInterval(
+                Duration.ofMillis(
+                    Long.parseLong(env("SAGEBRUSH_GATEWAY_METRICS_INTERVAL_MS", "10000"))));
     String cert = env("SAGEBRUSH_GATEWAY_CERT", null);
     String key = env("SAGEBRUSH_GATEWAY_KEY", null);
     if (cert != null && key != null) {
@@ -86,12 +93,10 @@ public final class GatewayMain {
           Arrays.stream(names.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
       config.selfSignedNames(extra);
     }
+    URI controlPlane = URI.create(env("SAGEBRUSH_CONTROL_PLANE_URL", "http://localhost:8080"));
     ControlPlaneRoutingTableSource routes =
         new ControlPlaneRoutingTableSource(
-                URI.create(env("SAGEBRUSH_CONTROL_PLANE_URL", "http://localhost:8080")),
-                agentToken,
-                Duration.ofSeconds(20),
-                Duration.ofSeconds(5))
+                controlPlane, agentToken, Duration.ofSeconds(20), Duration.ofSeconds(5))
             .start();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HttpServer metrics = null;
@@ -117,7 +122,12 @@ public final class GatewayMain {
     HttpServer metricsServer = metrics;
     InferenceGateway gateway;
     try {
-      gateway = InferenceGateway.start(config.build(), routes, registry);
+      gateway =
+          InferenceGateway.start(
+              config.build(),
+              routes,
+              registry,
+              new ControlPlaneMetricSink(controlPlane, agentToken));
     } catch (RuntimeException e) {
       // the metrics server's thread would keep the process alive
       if (metricsServer != null) {

@@ -23,6 +23,8 @@ import io.sagebrush.common.sigv4.SigV4Verifier;
 import io.sagebrush.gateway.invoke.GatewayContext;
 import io.sagebrush.gateway.invoke.GatewayPipeline;
 import io.sagebrush.gateway.metrics.GatewayMetrics;
+import io.sagebrush.gateway.metrics.MetricSink;
+import io.sagebrush.gateway.metrics.MetricsPublisher;
 import io.sagebrush.gateway.routing.Router;
 import io.sagebrush.gateway.routing.RoutingTableSource;
 import io.sagebrush.gateway.tls.GatewayTls;
@@ -52,6 +54,7 @@ public final class InferenceGateway implements AutoCloseable {
   private final RoutingTableSource.Subscription subscription;
   private final Router router;
   private final int port;
+  private volatile MetricsPublisher publisher;
 
   private InferenceGateway(
       EventLoopGroup group,
@@ -78,6 +81,17 @@ public final class InferenceGateway implements AutoCloseable {
    */
   public static InferenceGateway start(
       GatewayConfig config, RoutingTableSource routes, MeterRegistry registry) {
+    return start(config, routes, registry, MetricSink.NONE);
+  }
+
+  /**
+   * Starts a gateway that also publishes its per-variant CloudWatch datapoints to {@code sink}
+   * every {@link GatewayConfig#metricsInterval()} ({@link MetricsPublisher}).
+   *
+   * @param sink where the datapoints go; {@link MetricSink#NONE} publishes nothing
+   */
+  public static InferenceGateway start(
+      GatewayConfig config, RoutingTableSource routes, MeterRegistry registry, MetricSink sink) {
     quietLeakDetection();
     SslContext ssl = config.tlsEnabled() ? GatewayTls.serverContext(config) : null;
     boolean epoll = Epoll.isAvailable();
@@ -152,6 +166,10 @@ public final class InferenceGateway implements AutoCloseable {
               .channel();
       InferenceGateway gateway =
           new InferenceGateway(group, hashExecutor, channel, subscription, router);
+      if (sink != MetricSink.NONE) {
+        gateway.publisher =
+            new MetricsPublisher(metrics, sink, config.metricsInterval(), config.clock()).start();
+      }
       log.info(
           "Inference gateway listening on {}://{}:{} ({} event loops, {}, routing table {})",
           ssl != null ? "https" : "http",
@@ -203,6 +221,11 @@ public final class InferenceGateway implements AutoCloseable {
   /** Stops listening, closes every connection and stops the threads. Idempotent. */
   @Override
   public void close() {
+    MetricsPublisher p = publisher;
+    publisher = null;
+    if (p != null) {
+      p.close();
+    }
     subscription.close();
     serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -50,6 +50,20 @@ public final class GatewayMetrics {
         endpointName + '\u0000' + variantName, k -> create(endpointName, variantName));
   }
 
+  /** One variant's meters with its names. */
+  public record Named(String endpointName, String variantName, VariantMeters meters) {}
+
+  /** Every variant's meters created so far (for the metrics publisher). */
+  public java.util.List<Named> all() {
+    java.util.List<Named> out = new java.util.ArrayList<>();
+    variants.forEach(
+        (key, meters) -> {
+          int at = key.indexOf('\u0000');
+          out.add(new Named(key.substring(0, at), key.substring(at + 1), meters));
+        });
+    return out;
+  }
+
   private VariantMeters create(String endpointName, String variantName) {
     Tags tags = Tags.of(ENDPOINT_TAG, endpointName, VARIANT_TAG, variantName);
     return new VariantMeters(
@@ -73,10 +87,11 @@ public final class GatewayMetrics {
   }
 
   private DistributionSummary summary(String name, String description, Tags tags) {
-    return DistributionSummary.builder(name)
-        .description(description)
-        .baseUnit("microseconds")
-        .tags(tags)
-        .register(registry);
+    return new IntervalSummary(
+        DistributionSummary.builder(name)
+            .description(description)
+            .baseUnit("microseconds")
+            .tags(tags)
+            .register(registry));
   }
 }

@@ -7,6 +7,8 @@ import io.sagebrush.scheduler.agent.service.AgentCoordinator;
 import io.sagebrush.scheduler.agent.service.AgentLivenessMonitor;
 import io.sagebrush.scheduler.agent.service.AgentSignals;
 import io.sagebrush.scheduler.agent.service.DefaultAgentCoordinator;
+import io.sagebrush.scheduler.cloudwatch.service.AlarmEvaluationLoop;
+import io.sagebrush.scheduler.cloudwatch.service.CloudWatchService;
 import io.sagebrush.scheduler.endpoint.adapter.persistence.EndpointStore;
 import io.sagebrush.scheduler.endpoint.domain.FleetDecider;
 import io.sagebrush.scheduler.endpoint.domain.FleetSettings;
@@ -273,7 +275,8 @@ public class SchedulerConfiguration {
       Arns arns,
       Clock clock,
       AgentSignals signals,
-      EndpointProperties p) {
+      EndpointProperties p,
+      CloudWatchService alarms) {
     return new FleetReconciler(
         tx(txManager),
         store,
@@ -286,7 +289,8 @@ public class SchedulerConfiguration {
         arns,
         clock,
         signals,
-        p.stopGrace());
+        p.stopGrace(),
+        alarms);
   }
 
   @Bean
@@ -434,17 +438,21 @@ public class SchedulerConfiguration {
       DeadlineProperties deadlines,
       AgentProperties agents,
       FleetReconciler fleets,
-      EndpointProperties endpoints) {
+      EndpointProperties endpoints,
+      AlarmEvaluationLoop alarms,
+      AlarmProperties alarmProperties) {
     return new SchedulerLoops(
-        loops.enabled(),
-        leader,
-        placer,
-        reconciler,
-        liveness,
-        placement.interval(),
-        deadlines.reconcileInterval(),
-        agents.livenessInterval(),
-        fleets,
-        endpoints.reconcileInterval());
+            loops.enabled(),
+            leader,
+            placer,
+            reconciler,
+            liveness,
+            placement.interval(),
+            deadlines.reconcileInterval(),
+            agents.livenessInterval(),
+            fleets,
+            endpoints.reconcileInterval())
+        .withFixedDelayLoop(
+            "sagebrush-alarms", alarmProperties.evaluationInterval(), alarms::evaluateOnce);
   }
 }

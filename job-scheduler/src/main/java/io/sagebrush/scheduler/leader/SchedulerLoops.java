@@ -30,6 +30,7 @@ public class SchedulerLoops implements AutoCloseable {
   private final FleetReconciler fleets;
   private final Duration fleetInterval;
   private final List<Thread> threads = new ArrayList<>();
+  private final List<ExtraLoop> extraLoops = new ArrayList<>();
   private volatile boolean running;
 
   public SchedulerLoops(
@@ -55,6 +56,18 @@ public class SchedulerLoops implements AutoCloseable {
     this.livenessInterval = livenessInterval;
   }
 
+  private record ExtraLoop(String name, Duration delay, Runnable body) {}
+
+  /**
+   * Adds a leader-only loop run on a fixed delay (e.g. the alarm evaluation); call before {@link
+   * #start()}.
+   */
+  public synchronized SchedulerLoops withFixedDelayLoop(
+      String threadName, Duration delay, Runnable body) {
+    extraLoops.add(new ExtraLoop(threadName, delay, body));
+    return this;
+  }
+
   /** Starts the loop threads (daemon); does nothing when the loops are disabled. */
   public synchronized void start() {
     if (running || !enabled) {
@@ -72,6 +85,9 @@ public class SchedulerLoops implements AutoCloseable {
             "sagebrush-deadlines", () -> fixedDelay(reconcileInterval, reconciler::reconcileOnce)));
     threads.add(
         loop("sagebrush-agent-liveness", () -> fixedDelay(livenessInterval, liveness::checkOnce)));
+    for (ExtraLoop extra : extraLoops) {
+      threads.add(loop(extra.name(), () -> fixedDelay(extra.delay(), extra.body())));
+    }
     threads.forEach(Thread::start);
   }
 

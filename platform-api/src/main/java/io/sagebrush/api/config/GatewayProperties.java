@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tlsNames extra DNS names or IPs for the generated certificate
  *     (SAGEBRUSH_GATEWAY_TLS_NAMES)
  * @param modelTimeout how long a replica may take to answer before ModelError
+ * @param metricsInterval how often the gateway's per-variant CloudWatch datapoints ({@code
+ *     AWS/SageMaker}) go to the metric store (SAGEBRUSH_GATEWAY_METRICS_INTERVAL)
  */
 @ConfigurationProperties("sagebrush.gateway")
 public record GatewayProperties(
@@ -29,4 +31,5 @@ public record GatewayProperties(
     Path certificate,
     Path privateKey,
     @DefaultValue List<String> tlsNames,
-    @DefaultValue("60s") Duration modelTimeout) {}
+    @DefaultValue("60s") Duration modelTimeout,
+    @DefaultValue("10s") Duration metricsInterval) {}

@@ -1,13 +1,16 @@
 package io.sagebrush.api.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sagebrush.api.cloudwatch.GatewayMetricsController;
 import io.sagebrush.api.config.AwsIdentityProperties;
 import io.sagebrush.api.config.EmbeddedProperties;
 import io.sagebrush.api.config.GatewayProperties;
 import io.sagebrush.api.embedded.ServerCredentials;
 import io.sagebrush.gateway.GatewayConfig;
 import io.sagebrush.gateway.InferenceGateway;
+import io.sagebrush.gateway.metrics.MetricSink;
 import io.sagebrush.gateway.routing.ControlPlaneRoutingTableSource;
+import io.sagebrush.scheduler.cloudwatch.service.CloudWatchService;
 import java.net.URI;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -19,8 +22,9 @@ import org.springframework.stereotype.Component;
 /**
  * The inference gateway in this JVM. It follows the routing table over loopback HTTP exactly like a
  * separate gateway would, so one code path serves both deployments, and its per-variant metrics go
- * to this server's registry ({@code /actuator/prometheus}). It starts after the web server and
- * stops before it. Disabled with {@code SAGEBRUSH_GATEWAY_ENABLED=false}.
+ * to this server's registry ({@code /actuator/prometheus}) and, as CloudWatch datapoints, straight
+ * to the metric store (alarms evaluate them). It starts after the web server and stops before it.
+ * Disabled with {@code SAGEBRUSH_GATEWAY_ENABLED=false}.
  */
 @Component
 public class EmbeddedGateway implements SmartLifecycle {
@@ -32,6 +36,7 @@ public class EmbeddedGateway implements SmartLifecycle {
   private final ServerCredentials credentials;
   private final WebServerApplicationContext context;
   private final MeterRegistry registry;
+  private final CloudWatchService cloudWatch;
   private volatile ControlPlaneRoutingTableSource routes;
   private volatile InferenceGateway gateway;
 
@@ -41,7 +46,9 @@ public class EmbeddedGateway implements SmartLifecycle {
       AwsIdentityProperties identity,
       ServerCredentials credentials,
       WebServerApplicationContext context,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      CloudWatchService cloudWatch) {
+    this.cloudWatch = cloudWatch;
     this.properties = properties;
     this.embedded = embedded;
     this.identity = identity;
@@ -91,12 +98,14 @@ public class EmbeddedGateway implements SmartLifecycle {
             .credentials(credentials.accessKey(), credentials.secretKey())
             .accountId(identity.accountId())
             .region(identity.region())
-            .modelTimeout(properties.modelTimeout());
+            .modelTimeout(properties.modelTimeout())
+            .metricsInterval(properties.metricsInterval());
     if (given(properties.certificate()) && given(properties.privateKey())) {
       config.pem(properties.certificate(), properties.privateKey());
     }
     try {
-      gateway = InferenceGateway.start(config.build(), source, registry);
+      MetricSink sink = batch -> cloudWatch.putData(GatewayMetricsController.toData(batch));
+      gateway = InferenceGateway.start(config.build(), source, registry, sink);
     } catch (RuntimeException e) {
       source.close();
       throw e;

@@ -28,7 +28,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *   <li>{@code /actuator/health}: open (load balancers).
  *   <li>{@code /agent/v1/**} (agents) and {@code /gateway/v1/**} (inference gateways): {@code
  *       Authorization: Bearer <agent token>}, else 401.
- *   <li>{@code POST /} (SageMaker and Logs): SigV4 only; failures are 403 in the AWS error shape.
+ *   <li>{@code POST /} (SageMaker, Logs, CloudWatch JSON and Query) and {@code POST /service/**}
+ *       (CloudWatch rpc-v2-cbor): SigV4 only (any service name in the credential scope, e.g. {@code
+ *       monitoring}); failures are 403 in the AWS error shape.
  *   <li>everything else (REST, metrics): SigV4 or HTTP Basic with access key and secret key;
  *       without credentials 401 with {@code WWW-Authenticate}.
  * </ul>
@@ -105,7 +107,9 @@ public final class AuthenticationFilter extends OncePerRequestFilter {
     }
     CachedBodyRequest cached = new CachedBodyRequest(request, body);
     String authorization = request.getHeader("Authorization");
-    boolean awsEdge = "POST".equals(request.getMethod()) && path.equals("/");
+    // POST / (AWS JSON and Query) and the rpc-v2-cbor paths (CloudWatch): SigV4 only
+    boolean awsEdge =
+        "POST".equals(request.getMethod()) && (path.equals("/") || path.startsWith("/service/"));
     try {
       if (!awsEdge
           && authorization != null

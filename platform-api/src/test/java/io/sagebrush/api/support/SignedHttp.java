@@ -43,6 +43,45 @@ public final class SignedHttp {
         secretKey);
   }
 
+  /** A request with a binary body (e.g. CBOR) and a binary answer, signed for {@code service}. */
+  public HttpResponse<byte[]> sendBytes(
+      String method, String path, Map<String, String> headers, byte[] bytes, String service) {
+    SdkHttpRequest.Builder b =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.fromValue(method))
+            .uri(URI.create(base + path));
+    headers.forEach(b::putHeader);
+    SdkHttpRequest signed =
+        AwsV4HttpSigner.create()
+            .sign(
+                r ->
+                    r.identity(AwsCredentialsIdentity.create(accessKey, secretKey))
+                        .request(b.build())
+                        .payload(ContentStreamProvider.fromByteArray(bytes))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
+            .request();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(signed.getUri()).timeout(Duration.ofSeconds(30));
+    signed
+        .headers()
+        .forEach(
+            (k, values) -> {
+              if (!RESTRICTED.contains(k.toLowerCase())) {
+                values.forEach(v -> request.header(k, v));
+              }
+            });
+    request.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Any request, signed with the given secret for {@code service}. */
   public HttpResponse<String> send(
       String method,

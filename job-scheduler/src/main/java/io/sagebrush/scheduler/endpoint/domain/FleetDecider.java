@@ -21,15 +21,19 @@ import java.util.Map;
  *       unanswered for the stop timeout ends the replica.
  *   <li>Deleting and Failed endpoints keep no replicas; a deleting endpoint goes once none is left.
  *   <li>Failures: a failed replica while Creating fails the endpoint; a failed new-fleet replica,
- *       the update's execution timeout or a new fleet that finds no capacity rolls the update back.
- *       When the generation in service is not full at that moment, the abandoned generation keeps
- *       its ready replicas routed and retires them (in RollbackMaximumBatchSize batches, else all
- *       at once) as the generation in service comes back. A capacity change given up restores the
- *       count before it.
+ *       the update's execution timeout, a new fleet that finds no capacity, or an
+ *       AutoRollbackConfiguration alarm in ALARM while the new fleet takes traffic (blue/green:
+ *       from the first traffic shift through the waits and TerminationWaitInSeconds; rolling: from
+ *       the first batch's traffic through the last wait) rolls the update back. When the generation
+ *       in service is not full at that moment, the abandoned generation keeps its ready replicas
+ *       routed and retires them (in RollbackMaximumBatchSize batches, else all at once) as the
+ *       generation in service comes back. A capacity change given up restores the count before it.
  *   <li>Update progress: blue/green (all at once, canary, linear traffic steps with waits; the wait
  *       after the last step is the bake) or rolling (batches; each old batch retired after its new
- *       batch is ready and the wait passed). On completion the old fleet drains (out of the routing
- *       table at once, stopped after max(drain delay, TerminationWaitInSeconds)).
+ *       batch is ready and the wait passed). Blue/green keeps the old fleet, unrouted, for
+ *       TerminationWaitInSeconds after the last wait (the update is still in progress and can roll
+ *       back); on completion the old fleet drains (out of the routing table at once, stopped after
+ *       the drain delay).
  *   <li>Counts: every fleet is brought to the replicas it should have now: new ones placed, surplus
  *       ones retired (starting ones stopped, ready ones drained). After consecutive failures a
  *       fleet's replacements back off (1 s doubling to 60 s; a ready replica resets it).
@@ -62,8 +66,25 @@ public final class FleetDecider {
     final Map<String, Instant> since = new HashMap<>();
   }
 
+  /** {@link #decide(Endpoint, List, List, Map, Instant)} with no alarm in ALARM. */
   public FleetDecision decide(
       Endpoint stored, List<Fleet> fleets, List<Replica> replicas, Instant now) {
+    return decide(stored, fleets, replicas, Map.of(), now);
+  }
+
+  /**
+   * Decides one pass.
+   *
+   * @param alarmsInAlarm the update's AutoRollbackConfiguration alarms that are in ALARM now (name
+   *     to StateReason, in the order to report them); an update rolls back on the first while its
+   *     new fleet takes traffic
+   */
+  public FleetDecision decide(
+      Endpoint stored,
+      List<Fleet> fleets,
+      List<Replica> replicas,
+      Map<String, String> alarmsInAlarm,
+      Instant now) {
     Endpoint e = stored.copy();
     FleetDecision d = new FleetDecision(e);
     Pass p = new Pass();
@@ -100,14 +121,13 @@ public final class FleetDecider {
 
     Duration retireDelay = settings.drainDelay();
     if (e.targetGeneration() != null) {
-      String why = rollbackReason(e, fleets, replicas, now, p);
+      String why = rollbackReason(e, fleets, replicas, alarmsInAlarm, now, p);
       if (why != null) {
         e.rollBack(
             "Endpoint update rolled back: " + why,
             full(fleets, replicas, e.currentGeneration(), p),
             now);
       } else if (progress(e, fleets, replicas, now, p)) {
-        retireDelay = max(retireDelay, Duration.ofSeconds(terminationWait(e.updatePolicy())));
         e.completeUpdate(now);
       }
     } else if (e.status() == EndpointStatus.ROLLING_BACK) {
@@ -295,7 +315,12 @@ public final class FleetDecider {
   }
 
   private String rollbackReason(
-      Endpoint e, List<Fleet> fleets, List<Replica> replicas, Instant now, Pass p) {
+      Endpoint e,
+      List<Fleet> fleets,
+      List<Replica> replicas,
+      Map<String, String> alarmsInAlarm,
+      Instant now,
+      Pass p) {
     String failure = firstFailure(replicas, e.targetGeneration(), e.updateStartedAt(), p);
     if (failure != null) {
       return failure;
@@ -304,9 +329,43 @@ public final class FleetDecider {
     if (capacity != null) {
       return capacity;
     }
+    String alarm = alarmReason(e, alarmsInAlarm);
+    if (alarm != null) {
+      return alarm;
+    }
     long limit = maxExecutionSeconds(e.updatePolicy());
     if (!now.isBefore(e.updateStartedAt().plusSeconds(limit))) {
       return "The update did not complete within " + limit + " seconds.";
+    }
+    return null;
+  }
+
+  /**
+   * The first of the update's rollback alarms in ALARM, once the new fleet takes traffic:
+   * blue/green from the first traffic shift (phase SHIFTING, which lasts through the waits and the
+   * termination wait), rolling once the first batch is up (BAKING, or any later batch).
+   */
+  static String alarmReason(Endpoint e, Map<String, String> alarmsInAlarm) {
+    DeploymentPolicy policy = e.updatePolicy();
+    if (alarmsInAlarm.isEmpty() || policy == null || policy.rollbackAlarms().isEmpty()) {
+      return null;
+    }
+    boolean rolling = policy.rolling() != null;
+    boolean takesTraffic =
+        rolling
+            ? e.updatePhase() == UpdatePhase.BAKING || e.updateStep() > 1
+            : e.updatePhase() == UpdatePhase.SHIFTING;
+    if (!takesTraffic) {
+      return null;
+    }
+    for (String name : policy.rollbackAlarms()) {
+      if (alarmsInAlarm.containsKey(name)) {
+        String reason = alarmsInAlarm.get(name);
+        return "Alarm \""
+            + name
+            + "\" is in ALARM state"
+            + (reason == null || reason.isBlank() ? "." : ": " + reason.strip());
+      }
     }
     return null;
   }
@@ -383,11 +442,13 @@ public final class FleetDecider {
       }
       return false;
     }
+    if (e.trafficShift() >= 1.0) {
+      // the bake, then TerminationWaitInSeconds with the old fleet kept (unrouted) for a rollback
+      return !now.isBefore(
+          e.phaseSince().plusSeconds((long) wait + terminationWait(e.updatePolicy())));
+    }
     if (now.isBefore(e.phaseSince().plusSeconds(wait))) {
       return false;
-    }
-    if (e.trafficShift() >= 1.0) {
-      return true;
     }
     double next =
         "LINEAR".equals(type)
@@ -596,9 +657,5 @@ public final class FleetDecider {
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 }

@@ -102,6 +102,7 @@ public class FleetReconciler {
   private final Clock clock;
   private final AgentSignals signals;
   private final Duration stopGrace;
+  private final RollbackAlarms rollbackAlarms;
   private final Signal trigger = new Signal();
 
   public FleetReconciler(
@@ -117,6 +118,40 @@ public class FleetReconciler {
       Clock clock,
       AgentSignals signals,
       Duration stopGrace) {
+    this(
+        tx,
+        store,
+        jobs,
+        agents,
+        logs,
+        catalogue,
+        placement,
+        decider,
+        arns,
+        clock,
+        signals,
+        stopGrace,
+        RollbackAlarms.NONE);
+  }
+
+  /**
+   * @param rollbackAlarms the states of the alarms an update's AutoRollbackConfiguration names
+   */
+  public FleetReconciler(
+      TransactionTemplate tx,
+      EndpointStore store,
+      TrainingJobStore jobs,
+      AgentStore agents,
+      LogStore logs,
+      InstanceCatalogue catalogue,
+      Placement placement,
+      FleetDecider decider,
+      Arns arns,
+      Clock clock,
+      AgentSignals signals,
+      Duration stopGrace,
+      RollbackAlarms rollbackAlarms) {
+    this.rollbackAlarms = rollbackAlarms;
     this.tx = tx;
     this.store = store;
     this.jobs = jobs;
@@ -263,6 +298,19 @@ public class FleetReconciler {
     return true;
   }
 
+  /**
+   * The AutoRollbackConfiguration alarms of the endpoint's update in progress that are in ALARM
+   * (name to StateReason); asked only while an update runs.
+   */
+  private Map<String, String> alarmsInAlarm(Endpoint e) {
+    if (e.targetGeneration() == null
+        || e.updatePolicy() == null
+        || e.updatePolicy().rollbackAlarms().isEmpty()) {
+      return Map.of();
+    }
+    return rollbackAlarms.inAlarm(e.updatePolicy().rollbackAlarms());
+  }
+
   private boolean reconcile(long id, Set<String> wake) {
     Instant now = clock.instant();
     // A look without the lock first: an endpoint with nothing to do is left alone.
@@ -272,7 +320,8 @@ public class FleetReconciler {
     }
     List<Fleet> seenFleets = store.fleets(id);
     FleetDecision look =
-        decider.decide(seen, seenFleets, store.replicas(id, now.minus(KEEP_ENDED)), now);
+        decider.decide(
+            seen, seenFleets, store.replicas(id, now.minus(KEEP_ENDED)), alarmsInAlarm(seen), now);
     if (idle(seen, seenFleets, look, due(id, seenFleets, look.place(), now))) {
       return false;
     }
@@ -282,7 +331,7 @@ public class FleetReconciler {
     }
     List<Fleet> fleets = store.fleets(id);
     List<Replica> replicas = store.replicas(id, now.minus(KEEP_ENDED));
-    FleetDecision d = decider.decide(e, fleets, replicas, now);
+    FleetDecision d = decider.decide(e, fleets, replicas, alarmsInAlarm(e), now);
     Map<String, Replica> byId = new HashMap<>();
     replicas.forEach(r -> byId.put(r.id(), r));
     boolean routing = false;

@@ -30,6 +30,10 @@ class FleetDeciderTest {
     Instant now = T0;
     int seq;
     boolean deleted;
+
+    /** Alarms in ALARM now (name to StateReason), as the reconciler would pass them. */
+    final Map<String, String> alarms = new java.util.LinkedHashMap<>();
+
     final FleetDecider decider = new FleetDecider(SETTINGS);
 
     World(Fleet... variants) {
@@ -38,7 +42,7 @@ class FleetDeciderTest {
     }
 
     FleetDecision step() {
-      FleetDecision d = decider.decide(endpoint, fleets, replicas, now);
+      FleetDecision d = decider.decide(endpoint, fleets, replicas, alarms, now);
       for (var end : d.end().entrySet()) {
         set(end.getKey(), end.getValue().state(), end.getValue().reason(), null);
       }
@@ -359,9 +363,132 @@ class FleetDeciderTest {
     assertThat(w.endpoint.trafficShift()).isEqualTo(1.0);
     assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("2");
     w.advance(60);
+    // the bake is over; the termination wait keeps the old fleet up but unrouted
+    assertThat(w.step().drain()).isEmpty();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.UPDATING);
+    assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("2");
+    assertThat(w.in(1, ReplicaState.READY)).hasSize(4);
+    w.advance(29);
+    assertThat(w.step().drain()).isEmpty();
+    w.advance(1);
     FleetDecision done = w.step();
     assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
-    assertThat(done.drain().values()).allMatch(at -> at.equals(w.now.plusSeconds(30)));
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(2);
+    assertThat(done.drain()).hasSize(4);
+    assertThat(done.drain().values()).allMatch(at -> at.equals(w.now.plusSeconds(5)));
+  }
+
+  private static DeploymentPolicy withAlarms(DeploymentPolicy p, String... alarms) {
+    return new DeploymentPolicy(p.blueGreen(), p.rolling(), List.of(alarms), p.echoJson());
+  }
+
+  private static final String REASON =
+      "Threshold Crossed: 1 datapoint [3.0 (01/01/26 00:00:10)] was greater than or equal to the"
+          + " threshold (1.0).";
+
+  @Test
+  void aRollbackAlarmInAlarmDuringACanaryWaitRollsBackNamingTheAlarm() {
+    World w = inService(variant("AllTraffic", 4, 1.0));
+    w.update(
+        withAlarms(
+            blueGreen("CANARY", 60, new DeploymentPolicy.CapacitySize("INSTANCE_COUNT", 1), 0),
+            "errors-high"));
+    w.step();
+    w.readyAll(2);
+    w.step();
+    assertThat(w.endpoint.trafficShift()).isEqualTo(0.25);
+    w.advance(20);
+    assertThat(w.step().drain()).isEmpty();
+
+    w.alarms.put("errors-high", REASON);
+    FleetDecision d = w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(1);
+    assertThat(w.endpoint.configName()).isEqualTo("cfg-1");
+    assertThat(w.endpoint.targetGeneration()).isNull();
+    assertThat(w.endpoint.failureReason())
+        .isEqualTo(
+            "Endpoint update rolled back: Alarm \"errors-high\" is in ALARM state: " + REASON);
+    assertThat(d.drain()).hasSize(4);
+    assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("1");
+    assertThat(w.routes().get(0).weight()).isEqualTo(1.0);
+  }
+
+  @Test
+  void anAlarmBeforeTheNewFleetTakesTrafficWaitsForTheFirstShift() {
+    World w = inService(variant("AllTraffic", 1, 1.0));
+    w.update(withAlarms(blueGreen("ALL_AT_ONCE", 30, null, 0), "a"));
+    w.alarms.put("a", REASON);
+    w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.UPDATING);
+    w.readyAll(2);
+    w.step();
+    assertThat(w.endpoint.updatePhase()).isEqualTo(UpdatePhase.SHIFTING);
+    w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(1);
+    assertThat(w.endpoint.failureReason()).contains("Alarm \"a\" is in ALARM state");
+  }
+
+  @Test
+  void anAlarmDuringTheTerminationWaitRollsBackToTheOldFleetStillUp() {
+    World w = inService(variant("AllTraffic", 2, 1.0));
+    w.update(withAlarms(blueGreen("ALL_AT_ONCE", 0, null, 120), "a"));
+    w.step();
+    w.readyAll(2);
+    w.step();
+    assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("2");
+    w.advance(100);
+    w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.UPDATING);
+
+    w.alarms.put("a", "");
+    FleetDecision d = w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(1);
+    assertThat(w.endpoint.failureReason())
+        .isEqualTo("Endpoint update rolled back: Alarm \"a\" is in ALARM state.");
+    assertThat(w.routes()).extracting(VariantRoute::fleet).containsExactly("1");
+    assertThat(d.drain().keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            w.replicas.stream().filter(r -> r.generation() == 2).map(Replica::id).toList());
+  }
+
+  @Test
+  void onlyTheAlarmsTheUpdateNamesCountAndAnUpdateWithoutAlarmsCompletes() {
+    World w = inService(variant("AllTraffic", 1, 1.0));
+    w.update(withAlarms(blueGreen("ALL_AT_ONCE", 10, null, 0), "mine"));
+    w.alarms.put("someone-elses", REASON);
+    w.step();
+    w.readyAll(2);
+    w.step();
+    w.advance(10);
+    w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.IN_SERVICE);
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(2);
+    assertThat(w.endpoint.failureReason()).isNull();
+
+    // once InService, an alarm changes nothing
+    w.alarms.put("mine", REASON);
+    w.step();
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(2);
+    assertThat(w.endpoint.failureReason()).isNull();
+  }
+
+  @Test
+  void aRollingUpdateRollsBackOnAnAlarmOnceItsFirstBatchServes() {
+    World w = inService(variant("AllTraffic", 2, 1.0));
+    w.update(withAlarms(rolling(1, null), "a"));
+    w.alarms.put("a", REASON);
+    w.step();
+    assertThat(w.endpoint.status()).isEqualTo(EndpointStatus.UPDATING);
+    w.readyAll(2);
+    w.step();
+    assertThat(w.endpoint.updatePhase()).isEqualTo(UpdatePhase.BAKING);
+    w.step();
+    assertThat(w.endpoint.targetGeneration()).isNull();
+    assertThat(w.endpoint.currentGeneration()).isEqualTo(1);
+    assertThat(w.endpoint.failureReason()).startsWith("Endpoint update rolled back: Alarm \"a\"");
   }
 
   @Test
