@@ -55,6 +55,10 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Datapoint;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
@@ -257,6 +261,50 @@ class StandaloneGatewaysIT {
                   metrics, "sagemaker_invocation_5xx_errors_total", endpoint, VARIANT))
           .isZero();
     }
+
+    // the standalone gateways publish their datapoints to the control plane's metric store: its
+    // Invocations sum covers their calls (besides the embedded gateway's few, the only others)
+    double standalone =
+        secure.invocations(endpoint, VARIANT) + plain.invocations(endpoint, VARIANT);
+    try (CloudWatchClient cloudWatch = cloudWatch()) {
+      Awaitility.await("CloudWatch Invocations of " + endpoint + " covering the standalone calls")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(cloudWatchInvocations(cloudWatch)).isGreaterThanOrEqualTo(standalone));
+    }
+  }
+
+  private static CloudWatchClient cloudWatch() {
+    return CloudWatchClient.builder()
+        .endpointOverride(server.apiEndpoint())
+        .region(Region.of(SagebrushServerProcess.REGION))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    SagebrushServerProcess.ACCESS_KEY, SagebrushServerProcess.SECRET_KEY)))
+        .build();
+  }
+
+  private static double cloudWatchInvocations(CloudWatchClient cloudWatch) {
+    Instant now = Instant.now();
+    return cloudWatch
+        .getMetricStatistics(
+            b ->
+                b.namespace("AWS/SageMaker")
+                    .metricName("Invocations")
+                    .dimensions(
+                        Dimension.builder().name("EndpointName").value(endpoint).build(),
+                        Dimension.builder().name("VariantName").value(VARIANT).build())
+                    .startTime(now.minus(Duration.ofHours(1)))
+                    .endTime(now.plus(Duration.ofMinutes(1)))
+                    .period(60)
+                    .statistics(Statistic.SUM))
+        .datapoints()
+        .stream()
+        .mapToDouble(Datapoint::sum)
+        .sum();
   }
 
   @Test

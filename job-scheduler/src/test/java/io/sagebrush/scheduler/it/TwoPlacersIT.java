@@ -19,6 +19,7 @@ import io.sagebrush.scheduler.placement.service.Placer;
 import io.sagebrush.scheduler.support.Fixtures;
 import io.sagebrush.scheduler.support.MutableClock;
 import io.sagebrush.scheduler.support.SchedulerIntegrationTest;
+import io.sagebrush.scheduler.support.SchedulerTestApplication;
 import io.sagebrush.scheduler.trainingjob.adapter.persistence.TrainingJobStore;
 import io.sagebrush.scheduler.trainingjob.service.DeadlineReconciler;
 import io.sagebrush.scheduler.trainingjob.service.TrainingJobService;
@@ -53,8 +54,11 @@ class TwoPlacersIT {
   @Autowired JdbcTemplate jdbc;
 
   @BeforeEach
-  void cleanDatabase() {
+  void cleanDatabaseAndResetTime() {
     Fixtures.wipe(jdbc);
+    // the leader's liveness monitor starts watching at this time, and the lifecycle tests that
+    // follow count agent silence from T0
+    clock.set(SchedulerTestApplication.T0);
   }
 
   private Placer secondControlPlanesPlacer() {

@@ -64,6 +64,8 @@ public final class GatewayProcess implements AutoCloseable {
     e.put("SAGEBRUSH_GATEWAY_PORT", Integer.toString(port));
     e.put("SAGEBRUSH_GATEWAY_TLS", Boolean.toString(tls));
     e.put("SAGEBRUSH_GATEWAY_METRICS_PORT", Integer.toString(metricsPort));
+    // CloudWatch datapoints every second, so that a test sees them soon
+    e.put("SAGEBRUSH_GATEWAY_METRICS_INTERVAL_MS", "1000");
     e.putAll(extraEnv);
     this.env = Map.copyOf(e);
     Path jar =
