@@ -812,4 +812,29 @@ class InferenceGatewayIT {
     assertThat(other.headers().firstValue("x-amzn-ErrorType"))
         .hasValue("UnknownOperationException");
   }
+
+  @Test
+  void aHeadRequestGetsHeadersWithoutABodyAndTheConnectionServesOn() throws Exception {
+    try (RawHttp raw = raw()) {
+      RawHttp.Response head = raw.send("HEAD /nothing HTTP/1.1\r\nHost: x\r\n\r\n").readHead();
+      assertThat(head.status()).isEqualTo(404);
+      assertThat(Integer.parseInt(head.header("content-length"))).isPositive();
+      RawHttp.Response ping = raw.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(ping.status()).as("the next answer is not read from a stray body").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void anExpectationOtherThanContinueIs417AndClosesTheConnection() throws Exception {
+    try (RawHttp raw = raw()) {
+      RawHttp.Response failed =
+          raw.send(
+                  "POST /endpoints/ep/invocations HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                      + "Expect: something-else\r\n\r\n")
+              .read();
+      assertThat(failed.status()).isEqualTo(417);
+      assertThat(failed.header("connection")).isEqualToIgnoringCase("close");
+      assertThat(raw.closedByServer()).isTrue();
+    }
+  }
 }

@@ -548,7 +548,7 @@ public final class SigV4Verifier {
    * the last Authorization prefix and X-Amz-Date it parsed (a client sends the same ones again and
    * again, only the signature and, every second, the date change).
    */
-  private final class Work {
+  private static final class Work {
     private final StringBuilder text = new StringBuilder(512);
     private byte[] bytes = new byte[512];
     private final MessageDigest sha256 = newInstance(() -> MessageDigest.getInstance("SHA-256"));
@@ -566,7 +566,12 @@ public final class SigV4Verifier {
     /** Parses the header, reusing the last parse when all but the signature is unchanged. */
     Authorization parse(String authorization) {
       int marker = authorization.lastIndexOf("Signature=");
-      if (marker < 0) {
+      if (marker <= 0) {
+        return SigV4Verifier.parse(authorization, -1, null);
+      }
+      char before = authorization.charAt(marker - 1);
+      if (before != ',' && before != ' ') {
+        // not a parameter of its own (e.g. inside another parameter's value)
         return SigV4Verifier.parse(authorization, -1, null);
       }
       int valueAt = marker + "Signature=".length();

@@ -49,6 +49,9 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean http10;
 
+  /** Whether the request being answered is a HEAD (its answer has no body). */
+  private boolean head;
+
   /** The request that waits for a routable table, if any (cancelled when the connection closes). */
   private Invocation routeWaiting;
 
@@ -119,6 +122,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(Object msg) {
+    head = false;
     if (msg instanceof OversizedRequest oversized) {
       respondError(
           RuntimeError.constraint(
@@ -129,6 +133,14 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
           oversized.keepAlive());
       return;
     }
+    if (msg == RequestAssembler.UnmetExpectation.INSTANCE) {
+      FullHttpResponse failed =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.EXPECTATION_FAILED, Unpooled.EMPTY_BUFFER);
+      failed.headers().set(REQUEST_ID, newRequestId()).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      respond(failed, false);
+      return;
+    }
     if (!(msg instanceof FullHttpRequest request)) {
       ReferenceCountUtil.release(msg);
       done();
@@ -136,6 +148,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    head = request.method().equals(HttpMethod.HEAD);
     String requestId = newRequestId();
     if (request.decoderResult().isFailure()) {
       request.release();
@@ -184,14 +197,16 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
   /** Writes an error answer for the current request. */
   void respondError(RuntimeError error, String requestId, boolean keepAlive) {
-    ByteBuf body = Unpooled.wrappedBuffer(error.toJson().getBytes(StandardCharsets.UTF_8));
+    byte[] json = error.toJson().getBytes(StandardCharsets.UTF_8);
+    // an answer to HEAD has the length of the body it would have, and no body
+    ByteBuf body = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(json);
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(error.status()), body);
     response
         .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, json.length)
         .set(ERROR_TYPE, error.type())
         .set(REQUEST_ID, requestId);
     respond(response, keepAlive);

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -24,10 +23,16 @@ import io.netty.handler.codec.http.LastHttpContent;
  * buffer. A larger request becomes an {@link OversizedRequest}, answered in turn with a
  * ValidationError, and the rest of its body is read and dropped; the connection stays open unless
  * the client waits for {@code 100 Continue}, which it then does not get. A request that expects
- * {@code 100 Continue} and fits gets it; one with any other expectation gets {@code 417} and its
- * body, if sent anyway, is dropped.
+ * {@code 100 Continue} and fits gets it; an HTTP/1.1 request with any other expectation becomes an
+ * {@link UnmetExpectation}, answered in turn with {@code 417}, and the connection closes. A
+ * malformed body (bad chunk or trailer) makes the request malformed.
  */
 final class RequestAssembler extends ChannelInboundHandlerAdapter {
+  /** Passed down in place of a request whose {@code Expect} header cannot be met. */
+  enum UnmetExpectation {
+    INSTANCE
+  }
+
   private final int maxBodyBytes;
   private HttpRequest head;
   private CompositeByteBuf body;
@@ -61,15 +66,16 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       return;
     }
     long declared = HttpUtil.getContentLength(request, -1L);
-    String expect = request.headers().get(HttpHeaderNames.EXPECT);
+    String expect =
+        request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+            ? request.headers().get(HttpHeaderNames.EXPECT)
+            : null; // HTTP/1.0 has no expectations
     if (expect != null) {
       if (!HttpUtil.is100ContinueExpected(request)) {
+        // answered in turn by the handler, and the connection closes: the client may or may not
+        // send the body now, so nothing after it can be read reliably
         discarding = true;
-        FullHttpResponse failed =
-            new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.EXPECTATION_FAILED, Unpooled.EMPTY_BUFFER);
-        failed.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        ctx.writeAndFlush(failed);
+        ctx.fireChannelRead(UnmetExpectation.INSTANCE);
         return;
       }
       if (declared > maxBodyBytes) {
@@ -97,6 +103,18 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       if (last) {
         discarding = false;
       }
+      return;
+    }
+    if (content.decoderResult().isFailure()) {
+      // a malformed chunk or trailer: the request is answered as malformed and the connection
+      // closes (the decoder drops everything after it)
+      content.release();
+      releaseBody();
+      HttpRequest request = head;
+      head = null;
+      FullHttpRequest failed = full(request, Unpooled.EMPTY_BUFFER);
+      failed.setDecoderResult(content.decoderResult());
+      ctx.fireChannelRead(failed);
       return;
     }
     ByteBuf part = content.content();

@@ -72,6 +72,7 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
   private boolean keepAliveRequested;
   private long contentLength;
   private boolean chunked;
+  private boolean transferEncoding;
   private String contentType;
   private String customAttributes;
   private Header lastHeader;
@@ -123,13 +124,13 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
         case FIXED_BODY -> {
           if (body == null && in.readableBytes() >= remaining) {
             // the usual case: the whole body is here, passed on without a copy
-            emit(out, in.readRetainedSlice((int) remaining));
+            emit(out, in.readRetainedSlice((int) remaining), in.isReadable());
             return;
           }
           if (!appendBody(ctx, in)) {
             return;
           }
-          emit(out, takeBody());
+          emit(out, takeBody(), in.isReadable());
           return;
         }
         case CHUNK_SIZE -> {
@@ -182,7 +183,7 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
           headerBytes += eol + 1 - in.readerIndex();
           in.readerIndex(eol + 1);
           if (length == 0) {
-            emit(out, takeBody());
+            emit(out, takeBody(), in.isReadable());
             return;
           }
         }
@@ -251,6 +252,7 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
     keepAliveRequested = false;
     contentLength = -1;
     chunked = false;
+    transferEncoding = false;
     contentType = null;
     customAttributes = null;
     lastHeader = null;
@@ -281,6 +283,9 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
     int valueStart = colon + 1;
     int end = start + length;
     lastHeader = Header.OTHER;
+    if (isSpace(in.getByte(nameEnd - 1))) {
+      throw malformed("whitespace before a header's colon");
+    }
     if (nameIs(in, start, nameLength, CONTENT_LENGTH)) {
       long value = decimal(in, valueStart, end);
       if (contentLength >= 0 && contentLength != value) {
@@ -289,10 +294,8 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
       contentLength = value;
     } else if (nameIs(in, start, nameLength, TRANSFER_ENCODING)) {
       // chunked must be the last coding; any other coding leaves the body framed by the close
+      transferEncoding = true;
       chunked = lastTokenIs(value(in, valueStart, end), "chunked");
-      if (!chunked) {
-        contentLength = -2; // not framed: read until the connection closes
-      }
     } else if (nameIs(in, start, nameLength, CONNECTION)) {
       connectionTokens(in, valueStart, end);
     } else if (nameIs(in, start, nameLength, CONTENT_TYPE)) {
@@ -319,11 +322,15 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
       emit(out, Unpooled.EMPTY_BUFFER);
       return true;
     }
+    if (transferEncoding && contentLength >= 0) {
+      // both framings (RFC 9112 6.3): the transfer coding wins, and the connection is not reused
+      closeRequested = true;
+    }
     if (chunked) {
       state = State.CHUNK_SIZE;
       return false;
     }
-    if (contentLength >= 0) {
+    if (contentLength >= 0 && !transferEncoding) {
       if (contentLength > maxBodyBytes) {
         throw tooLarge();
       }
@@ -381,9 +388,21 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
   }
 
   private void emit(List<Object> out, ByteBuf content) {
+    emit(out, content, false);
+  }
+
+  /**
+   * @param moreBytes whether bytes beyond this answer have arrived: an answer nobody asked for yet,
+   *     so the connection is not reused
+   */
+  private void emit(List<Object> out, ByteBuf content, boolean moreBytes) {
     boolean framed = state != State.BODY_UNTIL_CLOSE;
     boolean keepAlive =
-        framed && !closeRequested && (http11 || keepAliveRequested) && state != State.BROKEN;
+        framed
+            && !moreBytes
+            && !closeRequested
+            && (http11 || keepAliveRequested)
+            && state != State.BROKEN;
     out.add(new ReplicaResponse(status, contentType, customAttributes, keepAlive, content));
     state = State.STATUS_LINE;
   }

@@ -53,6 +53,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   private long takenNanos;
   private long deadlineNanos;
   private ScheduledFuture<?> deadlineCheck;
+  private long checkAtNanos;
   private final ChannelFutureListener writeListener =
       f -> {
         if (f.isSuccess()) {
@@ -107,7 +108,11 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     bytesSeen = false;
     written = false;
     this.deadlineNanos = deadlineNanos;
-    if (deadlineCheck == null) {
+    if (deadlineCheck == null || deadlineNanos - checkAtNanos < 0) {
+      // none pending, or the pending one comes after this deadline
+      if (deadlineCheck != null) {
+        deadlineCheck.cancel(false);
+      }
       armDeadlineCheck(deadlineNanos - System.nanoTime());
     }
     channel.writeAndFlush(request).addListener(writeListener);
@@ -119,6 +124,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
    * (the next {@link #send} starts it again).
    */
   private void armDeadlineCheck(long delayNanos) {
+    checkAtNanos = System.nanoTime() + delayNanos;
     deadlineCheck =
         channel.eventLoop().schedule(this::checkDeadline, delayNanos, TimeUnit.NANOSECONDS);
   }
@@ -185,6 +191,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (deadlineCheck != null) {
+      deadlineCheck.cancel(false);
+      deadlineCheck = null;
+    }
     if (idleIn != null) {
       idleIn.remove(this);
       idleIn = null;

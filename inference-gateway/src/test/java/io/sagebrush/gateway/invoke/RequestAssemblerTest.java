@@ -8,7 +8,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.sagebrush.gateway.support.LeakRecorder;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,11 @@ class RequestAssemblerTest {
   @AfterEach
   void close() {
     channel.finishAndReleaseAll();
+  }
+
+  @AfterAll
+  static void noBufferLeaked() {
+    assertThat(LeakRecorder.leaks()).isEmpty();
   }
 
   private void feed(String text) {
@@ -88,10 +95,34 @@ class RequestAssemblerTest {
   }
 
   @Test
-  void anUnknownExpectationIs417() {
+  void anUnknownExpectationIsPassedOnInTurnAndHttp10ExpectationsAreIgnored() {
     feed("POST /a HTTP/1.1\r\nContent-Length: 2\r\nExpect: something\r\n\r\nhi");
-    assertThat(written()).startsWith("HTTP/1.1 417 Expectation Failed");
-    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(written()).as("nothing is written past the handler's queue").isNull();
+    assertThat((Object) channel.readInbound())
+        .isEqualTo(RequestAssembler.UnmetExpectation.INSTANCE);
+
+    EmbeddedChannel http10 =
+        new EmbeddedChannel(
+            new HttpRequestDecoder(), new HttpResponseEncoder(), new RequestAssembler(10));
+    http10.writeInbound(
+        Unpooled.copiedBuffer(
+            "POST /a HTTP/1.0\r\nContent-Length: 2\r\nExpect: something\r\n\r\nhi",
+            StandardCharsets.ISO_8859_1));
+    FullHttpRequest request = http10.readInbound();
+    assertThat(request.content().toString(StandardCharsets.UTF_8)).isEqualTo("hi");
+    request.release();
+    http10.finishAndReleaseAll();
+  }
+
+  @Test
+  void aBadChunkMakesTheRequestMalformedInsteadOfCuttingItsBodyShort() {
+    feed("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\nzz\r\n");
+    Object msg = channel.readInbound();
+    assertThat(msg).isInstanceOf(FullHttpRequest.class);
+    FullHttpRequest request = (FullHttpRequest) msg;
+    assertThat(request.decoderResult().isFailure()).isTrue();
+    assertThat(request.content().readableBytes()).isZero();
+    request.release();
   }
 
   @Test

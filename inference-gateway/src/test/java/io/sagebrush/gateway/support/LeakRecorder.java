@@ -60,6 +60,11 @@ public final class LeakRecorder {
         });
   }
 
+  /** Forgets the leaks found so far. */
+  public static void clear() {
+    LEAKS.clear();
+  }
+
   /**
    * The leaks found so far, after collecting garbage and allocating a few buffers (Netty reports a
    * leaked buffer when a later allocation finds it collected but never released).

@@ -39,6 +39,15 @@ public final class RawHttp implements AutoCloseable {
 
   /** Reads one response (Content-Length framed); null when the connection closed first. */
   public Response read() throws IOException {
+    return read(false);
+  }
+
+  /** Reads the answer to a HEAD request: headers only, whatever its Content-Length says. */
+  public Response readHead() throws IOException {
+    return read(true);
+  }
+
+  private Response read(boolean headersOnly) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int state = 0;
     while (state < 4) {
@@ -61,7 +70,7 @@ public final class RawHttp implements AutoCloseable {
         headers.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
       }
     }
-    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    int length = headersOnly ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
     String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
     return new Response(status, headers, body);
   }

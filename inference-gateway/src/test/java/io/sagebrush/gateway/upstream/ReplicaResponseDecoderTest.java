@@ -7,7 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import io.sagebrush.gateway.support.LeakRecorder;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,11 @@ class ReplicaResponseDecoderTest {
   @AfterEach
   void close() {
     channel.finishAndReleaseAll();
+  }
+
+  @AfterAll
+  static void noBufferLeaked() {
+    assertThat(LeakRecorder.leaks()).isEmpty();
   }
 
   private void feed(String text) {
@@ -73,7 +80,30 @@ class ReplicaResponseDecoderTest {
             + "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nX-Trailer: t\r\n\r\n");
     ReplicaResponse r = next();
     assertThat(body(r)).isEqualTo("hello world");
-    assertThat(r.keepAlive()).isTrue();
+    // both framings: the chunks count, and the connection is not reused
+    assertThat(r.keepAlive()).isFalse();
+  }
+
+  @Test
+  void aChunkedAnswerIsKeptAliveAndBytesBeyondAnAnswerAreNot() {
+    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n");
+    ReplicaResponse chunked = next();
+    assertThat(chunked.keepAlive()).isTrue();
+    body(chunked);
+    feed("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nbHTTP/1.1 200 OK\r\n");
+    ReplicaResponse followed = next();
+    assertThat(followed.keepAlive()).as("an unrequested answer follows").isFalse();
+    assertThat(body(followed)).isEqualTo("b");
+  }
+
+  @Test
+  void aNonChunkedTransferCodingIsReadUntilTheCloseWhateverTheContentLength() {
+    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nabc");
+    assertThat((Object) channel.readInbound()).isNull();
+    channel.finish();
+    ReplicaResponse r = next();
+    assertThat(r.keepAlive()).isFalse();
+    assertThat(body(r)).isEqualTo("abc");
   }
 
   @Test
@@ -178,6 +208,7 @@ class ReplicaResponseDecoderTest {
           "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
           "HTTP/1.1 20x OK\r\n\r\n",
           "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n",
           "HTTP/1.1 200 OK\r\nContent-Type: a\rb\r\n\r\n",
           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n"

@@ -244,6 +244,38 @@ class SigV4VerifierTest {
   }
 
   @Test
+  void aHeaderWhosePrefixHasTheSameLengthAsTheLastOneIsParsedAfresh() {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    SigV4Request a =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of("X-Amz-Aaaa", "1"),
+            body,
+            "sagemaker",
+            SECRET,
+            NOW);
+    SigV4Request b =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of("X-Amz-Bbbb", "1"),
+            body,
+            "sagemaker",
+            SECRET,
+            NOW);
+    String prefixA =
+        a.header("Authorization").substring(0, a.header("Authorization").indexOf("Signature="));
+    String prefixB =
+        b.header("Authorization").substring(0, b.header("Authorization").indexOf("Signature="));
+    assertThat(prefixA).hasSameSizeAs(prefixB).isNotEqualTo(prefixB);
+
+    verifier.verify(a);
+    verifier.verify(b);
+    verifier.verify(a);
+  }
+
+  @Test
   void aTamperedHeaderOrSignatureFailsRightAfterTheSameClientsValidRequest() {
     SigV4Request valid =
         sign(
