@@ -300,11 +300,21 @@ end""")
     return path
 
 
+PIN = {"client": None, "proxy": None}
+
+
+def pinned(role, cmd):
+    """cmd under `taskset -c CPUS` when --pin gave CPUs for role (client: wrk and the replica;
+    proxy: nginx's proxy workers and the gateway JVM)."""
+    cpus = PIN.get(role)
+    return ["taskset", "-c", cpus, *cmd] if cpus else cmd
+
+
 def wrk(work, target, connections, duration, delay_ms=0, procs=None):
     headers = target["headers"]()
     script = lua_script(work, headers, delay_ms)
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", script,
-           target["url"]]
+    cmd = pinned("client", ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+                            "-s", script, target["url"]])
     own = procs.pids() if procs else set()
     proxy = procs.pids(target.get("proc")) if procs and target.get("proc") else set()
     with CpuWatch(own, proxy) as cpu:
@@ -463,6 +473,9 @@ def main():
     ap.add_argument("--saturation-only", action="store_true",
                     help="only the saturation runs (no half load, no light load)")
     ap.add_argument("--paths", help="comma-separated subset of the paths to run (e.g. nginx,gateway)")
+    ap.add_argument("--pin", metavar="CLIENT_CPUS:PROXY_CPUS",
+                    help="pin wrk and the replica to CLIENT_CPUS and the proxy under test (nginx "
+                         "proxy workers, gateway JVM) to PROXY_CPUS with taskset, e.g. 0:1")
     ap.add_argument("--workdir")
     ap.add_argument("--json", help="write all runs here")
     args = ap.parse_args()
@@ -470,6 +483,8 @@ def main():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} not on PATH (Debian: apt-get install -y nginx wrk)")
 
+    if args.pin:
+        PIN["client"], _, PIN["proxy"] = args.pin.partition(":")
     work = args.workdir or tempfile.mkdtemp(prefix="sagebrush-gw-bench-")
     os.makedirs(work, exist_ok=True)
     log(f"work dir {work}; {os.cpu_count()} CPUs; load average {os.getloadavg()}")
@@ -509,8 +524,8 @@ def run(args, work, procs):
     }}
   }}""", upstream=f"upstream replica {{ server 127.0.0.1:{rport}; keepalive 64; "
                   f"keepalive_requests 1000000; keepalive_timeout 300s; }}")
-    procs.start("replica", ["nginx", "-p", work, "-c", replica_conf])
-    procs.start("nginx", ["nginx", "-p", work, "-c", proxy_conf])
+    procs.start("replica", pinned("client", ["nginx", "-p", work, "-c", replica_conf]))
+    procs.start("nginx", pinned("proxy", ["nginx", "-p", work, "-c", proxy_conf]))
     wait_port(rport)
     wait_port(pport)
 
@@ -524,6 +539,7 @@ def run(args, work, procs):
                ACCESS_KEY, "--secret-key", SECRET_KEY, "--io-threads", str(args.workers)]
         if tls:
             cmd += ["--cert", cert, "--key", key]
+        cmd = pinned("proxy", cmd)
         procs.start(name, cmd, stdout=open(os.path.join(work, f"{name}.log"), "w"),
                     stderr=subprocess.STDOUT)
         wait_port(port)
