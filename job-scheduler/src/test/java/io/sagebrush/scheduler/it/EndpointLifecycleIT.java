@@ -388,6 +388,29 @@ class EndpointLifecycleIT {
   }
 
   @Test
+  void aFleetWaitingForCapacityIsPlacedAsSoonAsATrainingJobFreesIt() {
+    Fixtures.wipe(jdbc);
+    agent = coordinator.register(anAgent("small", 2, 4096, 0)).agentId();
+    jobs.create(aTrainingJob("hog").build());
+    assertThat(placer.placeQueued()).isEqualTo(1);
+    TaskAssignment training = poll().get(0);
+    report(training, TaskPhase.RUNNING);
+    model("m1", "serve:v1");
+    config("cfg-1", "m1", 1);
+    endpoints.create("waits", "cfg-1", null, List.of());
+    settle();
+    assertThat(poll()).isEmpty();
+    assertThat(jdbc.queryForObject("SELECT waiting_for FROM sched_endpoint_fleet", String.class))
+        .startsWith("Waiting for capacity");
+
+    // the job ends: the fleet hears of the freed capacity at once, not after its retry interval
+    // (the clock does not move)
+    report(training, TaskPhase.SUCCEEDED);
+    settle();
+    assertThat(poll()).extracting(TaskAssignment::image).containsExactly("serve:v1");
+  }
+
+  @Test
   void allAtOnceUpdateTakesTheOldFleetOutOfTheTableBeforeItsStopOrder() {
     inService("bg");
     TaskAssignment old = lastAssignment();

@@ -257,6 +257,7 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
       }
       jobs.endTask(t.id());
       placer.nudge();
+      fleets.nudge();
     }
     // failLost locks each endpoint's row: in endpoint id order (see FleetReconciler.inLockOrder).
     for (ServingTask t : FleetReconciler.inLockOrder(endpoints.liveTasksOn(agent.id()))) {
@@ -344,9 +345,10 @@ public class DefaultAgentCoordinator implements AgentCoordinator {
   public void report(String taskId, TaskEvent event) {
     Outcome outcome = CasRetry.run(() -> tx.execute(s -> applyEvent(taskId, event)));
     if (outcome.freed()) {
+      // queued jobs and fleets waiting for capacity both take freed capacity
       placer.nudge();
-    }
-    if (outcome.serving()) {
+      fleets.nudge();
+    } else if (outcome.serving()) {
       fleets.nudge();
     }
   }
