@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +31,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.CloudWatchException;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
@@ -66,6 +64,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorExceptio
 class AlarmRollbackIT {
   private static final String ROW = "1,2\n";
   private static final Duration ROLLBACK_TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static AwsClients clients;
   private static SageMakerClient sm;
@@ -87,15 +86,7 @@ class AlarmRollbackIT {
     Endpoints.ensureImages();
     clients = server.clients();
     sm = clients.sageMaker();
-    cloudWatch =
-        CloudWatchClient.builder()
-            .endpointOverride(server.apiEndpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(
-                        SagebrushServerProcess.ACCESS_KEY, SagebrushServerProcess.SECRET_KEY)))
-            .build();
+    cloudWatch = server.cloudWatch();
 
     manual = uniqueName("ep-alarm-manual");
     manualConfig =
@@ -165,21 +156,52 @@ class AlarmRollbackIT {
         Dimension.builder().name("VariantName").value("primary").build());
   }
 
-  @Test
-  void setAlarmStateDuringALinearShiftRollsBackAndInvocationsKeepSucceeding() {
-    awaitInService(sm, manual, START_TIMEOUT);
-    String alarm = manual + "-guard";
+  /**
+   * Puts (through the SDK) an alarm on the endpoint's "primary" variant that is in ALARM when the
+   * Sum of {@code metric} over one period of {@code period} seconds is at least 1.
+   *
+   * @param treatMissingData null for the default (missing)
+   */
+  private static void putAlarm(
+      String alarm, String endpoint, String metric, int period, String treatMissingData) {
     cloudWatch.putMetricAlarm(
         b ->
             b.alarmName(alarm)
                 .namespace("AWS/SageMaker")
-                .metricName("Invocation5XXErrors")
-                .dimensions(dimensions(manual))
+                .metricName(metric)
+                .dimensions(dimensions(endpoint))
                 .statistic(Statistic.SUM)
-                .period(60)
+                .period(period)
                 .evaluationPeriods(1)
                 .threshold(1.0)
+                .treatMissingData(treatMissingData)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
+  }
+
+  /** The AWS CLI's arguments {@code cloudwatch <operation> --endpoint-url <server> <args>}. */
+  private static String[] cloudWatchCli(String operation, String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of("cloudwatch", operation, "--endpoint-url", server.apiEndpoint().toString()));
+    all.addAll(List.of(args));
+    return all.toArray(String[]::new);
+  }
+
+  /**
+   * Runs {@code aws cloudwatch <operation> <args> --output json}, which must succeed: its answer.
+   */
+  private static JsonNode cloudWatchJson(AwsCli cli, Path work, String operation, String... args)
+      throws Exception {
+    List<String> json = new ArrayList<>(List.of(args));
+    json.addAll(List.of("--output", "json"));
+    return JSON.readTree(cli.ok(work, cloudWatchCli(operation, json.toArray(String[]::new))));
+  }
+
+  @Test
+  void setAlarmStateDuringALinearShiftRollsBackAndInvocationsKeepSucceeding() {
+    awaitInService(sm, manual, START_TIMEOUT);
+    String alarm = manual + "-guard";
+    putAlarm(alarm, manual, "Invocation5XXErrors", 60, null);
     MetricAlarm described =
         cloudWatch.describeAlarms(b -> b.alarmNames(alarm)).metricAlarms().get(0);
     assertThat(described.alarmArn())
@@ -252,48 +274,34 @@ class AlarmRollbackIT {
     Optional<AwsCli> cli = AwsCli.find();
     Path work = Files.createTempDirectory("alarm-cli");
     String alarm = failing + "-model-errors";
-    String[] put = {
-      "cloudwatch",
-      "put-metric-alarm",
-      "--endpoint-url",
-      server.apiEndpoint().toString(),
-      "--alarm-name",
-      alarm,
-      "--namespace",
-      "AWS/SageMaker",
-      "--metric-name",
-      "InvocationModelErrors",
-      "--dimensions",
-      "Name=EndpointName,Value=" + failing,
-      "Name=VariantName,Value=primary",
-      "--statistic",
-      "Sum",
-      "--period",
-      "10",
-      "--evaluation-periods",
-      "1",
-      "--threshold",
-      "1",
-      "--comparison-operator",
-      "GreaterThanOrEqualToThreshold",
-      "--treat-missing-data",
-      "notBreaching"
-    };
+    String[] put =
+        cloudWatchCli(
+            "put-metric-alarm",
+            "--alarm-name",
+            alarm,
+            "--namespace",
+            "AWS/SageMaker",
+            "--metric-name",
+            "InvocationModelErrors",
+            "--dimensions",
+            "Name=EndpointName,Value=" + failing,
+            "Name=VariantName,Value=primary",
+            "--statistic",
+            "Sum",
+            "--period",
+            "10",
+            "--evaluation-periods",
+            "1",
+            "--threshold",
+            "1",
+            "--comparison-operator",
+            "GreaterThanOrEqualToThreshold",
+            "--treat-missing-data",
+            "notBreaching");
     if (cli.isPresent()) {
       cli.get().ok(work, put);
     } else {
-      cloudWatch.putMetricAlarm(
-          b ->
-              b.alarmName(alarm)
-                  .namespace("AWS/SageMaker")
-                  .metricName("InvocationModelErrors")
-                  .dimensions(dimensions(failing))
-                  .statistic(Statistic.SUM)
-                  .period(10)
-                  .evaluationPeriods(1)
-                  .threshold(1.0)
-                  .treatMissingData("notBreaching")
-                  .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
+      putAlarm(alarm, failing, "InvocationModelErrors", 10, "notBreaching");
     }
     assertThat(predict(failing)).isEqualTo(6.0);
 
@@ -370,54 +378,39 @@ class AlarmRollbackIT {
     Assumptions.assumeTrue(found.isPresent(), "the AWS CLI is not installed");
     AwsCli cli = found.get();
     Path work = Files.createTempDirectory("cloudwatch-cli");
-    String url = server.apiEndpoint().toString();
     String name = uniqueName("cli-alarm");
     cli.ok(
         work,
-        "cloudwatch",
-        "put-metric-alarm",
-        "--endpoint-url",
-        url,
-        "--alarm-name",
-        name,
-        "--alarm-description",
-        "errors of e/v",
-        "--namespace",
-        "AWS/SageMaker",
-        "--metric-name",
-        "Invocation5XXErrors",
-        "--dimensions",
-        "Name=EndpointName,Value=e",
-        "Name=VariantName,Value=v",
-        "--statistic",
-        "Sum",
-        "--period",
-        "60",
-        "--evaluation-periods",
-        "3",
-        "--datapoints-to-alarm",
-        "2",
-        "--threshold",
-        "5",
-        "--comparison-operator",
-        "GreaterThanThreshold",
-        "--alarm-actions",
-        "arn:aws:sns:us-east-1:000000000000:ops",
-        "--tags",
-        "Key=team,Value=ml");
-    ObjectMapper json = new ObjectMapper();
-    JsonNode alarms =
-        json.readTree(
-            cli.ok(
-                work,
-                "cloudwatch",
-                "describe-alarms",
-                "--endpoint-url",
-                url,
-                "--alarm-name-prefix",
-                name,
-                "--output",
-                "json"));
+        cloudWatchCli(
+            "put-metric-alarm",
+            "--alarm-name",
+            name,
+            "--alarm-description",
+            "errors of e/v",
+            "--namespace",
+            "AWS/SageMaker",
+            "--metric-name",
+            "Invocation5XXErrors",
+            "--dimensions",
+            "Name=EndpointName,Value=e",
+            "Name=VariantName,Value=v",
+            "--statistic",
+            "Sum",
+            "--period",
+            "60",
+            "--evaluation-periods",
+            "3",
+            "--datapoints-to-alarm",
+            "2",
+            "--threshold",
+            "5",
+            "--comparison-operator",
+            "GreaterThanThreshold",
+            "--alarm-actions",
+            "arn:aws:sns:us-east-1:000000000000:ops",
+            "--tags",
+            "Key=team,Value=ml"));
+    JsonNode alarms = cloudWatchJson(cli, work, "describe-alarms", "--alarm-name-prefix", name);
     JsonNode alarm = alarms.path("MetricAlarms").get(0);
     assertThat(alarm.path("AlarmName").asText()).isEqualTo(name);
     assertThat(alarm.path("StateValue").asText()).isEqualTo("INSUFFICIENT_DATA");
@@ -429,132 +422,97 @@ class AlarmRollbackIT {
 
     cli.ok(
         work,
-        "cloudwatch",
-        "set-alarm-state",
-        "--endpoint-url",
-        url,
-        "--alarm-name",
-        name,
-        "--state-value",
-        "ALARM",
-        "--state-reason",
-        "test");
+        cloudWatchCli(
+            "set-alarm-state",
+            "--alarm-name",
+            name,
+            "--state-value",
+            "ALARM",
+            "--state-reason",
+            "test"));
     JsonNode inAlarm =
-        json.readTree(
-            cli.ok(
-                work,
-                "cloudwatch",
-                "describe-alarms",
-                "--endpoint-url",
-                url,
-                "--state-value",
-                "ALARM",
-                "--alarm-names",
-                name,
-                "--output",
-                "json"));
+        cloudWatchJson(
+            cli, work, "describe-alarms", "--state-value", "ALARM", "--alarm-names", name);
     assertThat(inAlarm.path("MetricAlarms").get(0).path("StateReason").asText()).isEqualTo("test");
 
     AwsCli.Result invalid =
         cli.run(
             work,
-            "cloudwatch",
-            "put-metric-alarm",
-            "--endpoint-url",
-            url,
-            "--alarm-name",
-            name + "-bad",
-            "--namespace",
-            "N",
-            "--metric-name",
-            "M",
-            "--statistic",
-            "Sum",
-            "--period",
-            "45",
-            "--evaluation-periods",
-            "1",
-            "--threshold",
-            "1",
-            "--comparison-operator",
-            "GreaterThanThreshold");
+            cloudWatchCli(
+                "put-metric-alarm",
+                "--alarm-name",
+                name + "-bad",
+                "--namespace",
+                "N",
+                "--metric-name",
+                "M",
+                "--statistic",
+                "Sum",
+                "--period",
+                "45",
+                "--evaluation-periods",
+                "1",
+                "--threshold",
+                "1",
+                "--comparison-operator",
+                "GreaterThanThreshold"));
     assertThat(invalid.exitCode()).isNotZero();
     assertThat(invalid.stderr()).contains("ValidationError").contains("Period");
 
     AwsCli.Result missing =
         cli.run(
             work,
-            "cloudwatch",
-            "set-alarm-state",
-            "--endpoint-url",
-            url,
-            "--alarm-name",
-            name + "-missing",
-            "--state-value",
-            "OK",
-            "--state-reason",
-            "x");
+            cloudWatchCli(
+                "set-alarm-state",
+                "--alarm-name",
+                name + "-missing",
+                "--state-value",
+                "OK",
+                "--state-reason",
+                "x"));
     assertThat(missing.stderr()).contains("ResourceNotFound");
 
-    cli.ok(work, "cloudwatch", "delete-alarms", "--endpoint-url", url, "--alarm-names", name);
-    JsonNode none =
-        json.readTree(
-            cli.ok(
-                work,
-                "cloudwatch",
-                "describe-alarms",
-                "--endpoint-url",
-                url,
-                "--alarm-names",
-                name,
-                "--output",
-                "json"));
+    cli.ok(work, cloudWatchCli("delete-alarms", "--alarm-names", name));
+    JsonNode none = cloudWatchJson(cli, work, "describe-alarms", "--alarm-names", name);
     assertThat(none.path("MetricAlarms")).isEmpty();
 
     // custom metrics in, statistics out
     cli.ok(
         work,
-        "cloudwatch",
-        "put-metric-data",
-        "--endpoint-url",
-        url,
-        "--namespace",
-        "Custom/" + name,
-        "--metric-name",
-        "Queue",
-        "--dimensions",
-        "Q=a",
-        "--value",
-        "4",
-        "--unit",
-        "Count");
+        cloudWatchCli(
+            "put-metric-data",
+            "--namespace",
+            "Custom/" + name,
+            "--metric-name",
+            "Queue",
+            "--dimensions",
+            "Q=a",
+            "--value",
+            "4",
+            "--unit",
+            "Count"));
     String start = Instant.now().minus(Duration.ofMinutes(5)).toString();
     String end = Instant.now().plus(Duration.ofMinutes(1)).toString();
     JsonNode stats =
-        json.readTree(
-            cli.ok(
-                work,
-                "cloudwatch",
-                "get-metric-statistics",
-                "--endpoint-url",
-                url,
-                "--namespace",
-                "Custom/" + name,
-                "--metric-name",
-                "Queue",
-                "--dimensions",
-                "Name=Q,Value=a",
-                "--start-time",
-                start,
-                "--end-time",
-                end,
-                "--period",
-                "60",
-                "--statistics",
-                "Sum",
-                "Maximum",
-                "--output",
-                "json"));
+        cloudWatchJson(
+            cli,
+            work,
+            "get-metric-statistics",
+            "--namespace",
+            "Custom/" + name,
+            "--metric-name",
+            "Queue",
+            "--dimensions",
+            "Name=Q,Value=a",
+            "--start-time",
+            start,
+            "--end-time",
+            end,
+            "--period",
+            "60",
+            "--statistics",
+            "Sum",
+            "Maximum");
     assertThat(stats.path("Label").asText()).isEqualTo("Queue");
     JsonNode point = stats.path("Datapoints").get(0);
     assertThat(point.path("Sum").asDouble()).isEqualTo(4.0);

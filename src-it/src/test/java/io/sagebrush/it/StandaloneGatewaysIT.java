@@ -266,7 +266,7 @@ class StandaloneGatewaysIT {
     // Invocations sum covers their calls (besides the embedded gateway's few, the only others)
     double standalone =
         secure.invocations(endpoint, VARIANT) + plain.invocations(endpoint, VARIANT);
-    try (CloudWatchClient cloudWatch = cloudWatch()) {
+    try (CloudWatchClient cloudWatch = server.cloudWatch()) {
       Awaitility.await("CloudWatch Invocations of " + endpoint + " covering the standalone calls")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(500))
@@ -274,17 +274,6 @@ class StandaloneGatewaysIT {
               () ->
                   assertThat(cloudWatchInvocations(cloudWatch)).isGreaterThanOrEqualTo(standalone));
     }
-  }
-
-  private static CloudWatchClient cloudWatch() {
-    return CloudWatchClient.builder()
-        .endpointOverride(server.apiEndpoint())
-        .region(Region.of(SagebrushServerProcess.REGION))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(
-                    SagebrushServerProcess.ACCESS_KEY, SagebrushServerProcess.SECRET_KEY)))
-        .build();
   }
 
   private static double cloudWatchInvocations(CloudWatchClient cloudWatch) {

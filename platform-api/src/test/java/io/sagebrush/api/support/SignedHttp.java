@@ -46,40 +46,9 @@ public final class SignedHttp {
   /** A request with a binary body (e.g. CBOR) and a binary answer, signed for {@code service}. */
   public HttpResponse<byte[]> sendBytes(
       String method, String path, Map<String, String> headers, byte[] bytes, String service) {
-    SdkHttpRequest.Builder b =
-        SdkHttpRequest.builder()
-            .method(SdkHttpMethod.fromValue(method))
-            .uri(URI.create(base + path));
-    headers.forEach(b::putHeader);
-    SdkHttpRequest signed =
-        AwsV4HttpSigner.create()
-            .sign(
-                r ->
-                    r.identity(AwsCredentialsIdentity.create(accessKey, secretKey))
-                        .request(b.build())
-                        .payload(ContentStreamProvider.fromByteArray(bytes))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
-            .request();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(signed.getUri()).timeout(Duration.ofSeconds(30));
-    signed
-        .headers()
-        .forEach(
-            (k, values) -> {
-              if (!RESTRICTED.contains(k.toLowerCase())) {
-                values.forEach(v -> request.header(k, v));
-              }
-            });
-    request.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
-    try {
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return execute(
+        signed(method, path, headers, bytes, service, secretKey),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** Any request, signed with the given secret for {@code service}. */
@@ -91,6 +60,19 @@ public final class SignedHttp {
       String service,
       String secret) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    return execute(
+        signed(method, path, headers, bytes, service, secret),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The request signed with the SDK's SigV4 signer, less the headers HttpClient sets itself. */
+  private HttpRequest signed(
+      String method,
+      String path,
+      Map<String, String> headers,
+      byte[] bytes,
+      String service,
+      String secret) {
     SdkHttpRequest.Builder b =
         SdkHttpRequest.builder()
             .method(SdkHttpMethod.fromValue(method))
@@ -117,7 +99,7 @@ public final class SignedHttp {
               }
             });
     request.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
-    return execute(request.build());
+    return request.build();
   }
 
   /** A request with no Authorization at all, or with HTTP Basic when {@code basic} is true. */
@@ -138,12 +120,12 @@ public final class SignedHttp {
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
-    return execute(request.build());
+    return execute(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> execute(HttpRequest request) {
+  private <T> HttpResponse<T> execute(HttpRequest request, HttpResponse.BodyHandler<T> answer) {
     try {
-      return client.send(request, HttpResponse.BodyHandlers.ofString());
+      return client.send(request, answer);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -11,6 +11,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 
 /**
  * The Sagebrush server ({@code platform-api/target/sagebrush-server.jar}) started as a child
@@ -250,5 +254,15 @@ public final class SagebrushServerProcess implements AutoCloseable {
   /** AWS SDK clients for this server with the right credentials. */
   public AwsClients clients() {
     return AwsClients.forServer(this, ACCESS_KEY, SECRET_KEY);
+  }
+
+  /** A new CloudWatch (metrics and alarms) client for this server with the right credentials. */
+  public CloudWatchClient cloudWatch() {
+    return CloudWatchClient.builder()
+        .endpointOverride(apiEndpoint())
+        .region(Region.of(REGION))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build();
   }
 }

@@ -105,37 +105,9 @@ public class FleetReconciler {
   private final RollbackAlarms rollbackAlarms;
   private final Signal trigger = new Signal();
 
-  public FleetReconciler(
-      TransactionTemplate tx,
-      EndpointStore store,
-      TrainingJobStore jobs,
-      AgentStore agents,
-      LogStore logs,
-      InstanceCatalogue catalogue,
-      Placement placement,
-      FleetDecider decider,
-      Arns arns,
-      Clock clock,
-      AgentSignals signals,
-      Duration stopGrace) {
-    this(
-        tx,
-        store,
-        jobs,
-        agents,
-        logs,
-        catalogue,
-        placement,
-        decider,
-        arns,
-        clock,
-        signals,
-        stopGrace,
-        RollbackAlarms.NONE);
-  }
-
   /**
    * @param rollbackAlarms the states of the alarms an update's AutoRollbackConfiguration names
+   *     ({@link RollbackAlarms#NONE} where there is no alarm service)
    */
   public FleetReconciler(
       TransactionTemplate tx,
