@@ -176,8 +176,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Stops polling, stops running tasks (containers are removed) and releases resources. Events not
-   * yet delivered are dropped.
+   * Stops polling, stops running tasks (containers are removed; what is still there after the
+   * tasks' wait is removed by force) and releases resources. Events not yet delivered are dropped.
    */
   @Override
   public void close() {
@@ -201,6 +201,12 @@ public final class Agent implements AutoCloseable {
     tasks.values().forEach(t -> t.outbox().close());
     deliveryPool.shutdownNow();
     timer.shutdownNow();
+    String id = agentId;
+    if (id != null) {
+      // a task that did not end in time (a container that ignores SIGTERM within a long stop
+      // grace) leaves its container: nothing of this agent's may outlive it
+      runtime.removeLeftovers(id);
+    }
     runtime.close();
     ArtifactStore s = store;
     if (s != null) {

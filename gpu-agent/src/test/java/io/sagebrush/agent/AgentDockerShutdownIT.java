@@ -26,6 +26,7 @@ class AgentDockerShutdownIT {
   private static final String XGBOOST =
       "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final String STUBBORN = "sagebrush-test/stubborn-server:1";
 
   @TempDir static Path shared;
   private static S3Fixture s3;
@@ -33,8 +34,26 @@ class AgentDockerShutdownIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Process build = new ProcessBuilder("bash", "../algorithms/build-image.sh").inheritIO().start();
-    assertThat(build.waitFor()).isZero();
+    for (String script :
+        new String[] {"../algorithms/build-image.sh", "../src-it/images/build.sh"}) {
+      Process build = new ProcessBuilder("bash", script).inheritIO().start();
+      assertThat(build.waitFor()).as(script).isZero();
+    }
+    // a model server that ignores SIGTERM: PID 1 is a shell (no handler, so the signal does
+    // nothing), busybox httpd answers GET /ping
+    Process stubborn =
+        new ProcessBuilder("docker", "build", "-q", "-t", STUBBORN, "-")
+            .redirectErrorStream(true)
+            .start();
+    try (var in = stubborn.getOutputStream()) {
+      in.write(
+          ("FROM sagebrush-test/busybox:1\n"
+                  + "ENTRYPOINT [\"/bin/sh\", \"-c\", \"mkdir -p /www && echo ok > /www/ping"
+                  + " && httpd -f -p 8080 -h /www; sleep 3600\", \"stubborn\"]\n")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(stubborn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(stubborn.waitFor()).as(output).isZero();
     s3 = S3Fixture.start(shared);
     model = TrainedModels.xgboostRegressor(s3, shared);
   }
@@ -46,6 +65,21 @@ class AgentDockerShutdownIT {
 
   @Test
   void anAgentClosedWhileServingRemovesItsContainers(@TempDir Path workDir) throws Exception {
+    TaskAssignment task =
+        aServingTask("shutdown-serving").withImage(XGBOOST).withModelData(model).build();
+    assertClosingLeavesNoContainer(workDir, task);
+  }
+
+  @Test
+  void aContainerThatIgnoresSigtermIsRemovedToo(@TempDir Path workDir) throws Exception {
+    // its stop grace is longer than the agent waits for its tasks when it closes
+    TaskAssignment task =
+        aServingTask("shutdown-stubborn").withImage(STUBBORN).withStopGraceSeconds(120).build();
+    assertClosingLeavesNoContainer(workDir, task);
+  }
+
+  private static void assertClosingLeavesNoContainer(Path workDir, TaskAssignment task)
+      throws Exception {
     FakeControlPlane controlPlane = FakeControlPlane.start(s3.settings());
     Agent agent =
         new Agent(
@@ -54,8 +88,6 @@ class AgentDockerShutdownIT {
     String agentId;
     try {
       agent.start();
-      TaskAssignment task =
-          aServingTask("shutdown-serving").withImage(XGBOOST).withModelData(model).build();
       controlPlane.assign(task);
       controlPlane.awaitPhase(task.taskId(), TaskPhase.READY, TIMEOUT);
       agentId = agent.agentId();
