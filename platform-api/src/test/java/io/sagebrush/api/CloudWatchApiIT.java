@@ -215,4 +215,28 @@ class CloudWatchApiIT extends EmbeddedServerTestBase {
     assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/cbor");
     assertThat(cbor.readTree(ok.body()).has("MetricAlarms")).isTrue();
   }
+
+  @Test
+  void rpcV2CborBadInputIsAnErrorInCborNeverA500() throws Exception {
+    CBORMapper cbor = new CBORMapper();
+    Map<String, String> headers =
+        Map.of("Content-Type", "application/cbor", "smithy-protocol", "rpc-v2-cbor");
+    HttpResponse<byte[]> garbage =
+        http.sendBytes(
+            "POST",
+            "/service/GraniteServiceVersion20100801/operation/PutMetricAlarm",
+            headers,
+            new byte[] {(byte) 0xff, 0, 'x'},
+            "monitoring");
+    assertThat(garbage.statusCode()).isEqualTo(400);
+    assertThat(garbage.headers().firstValue("x-amzn-query-error"))
+        .hasValue("ValidationError;Sender");
+
+    HttpResponse<byte[]> otherService =
+        http.sendBytes(
+            "POST", "/service/SomethingElse/operation/Op", headers, new byte[] {(byte) 0xa0}, "x");
+    assertThat(otherService.statusCode()).isEqualTo(400);
+    assertThat(cbor.readTree(otherService.body()).get("__type").asText())
+        .isEqualTo("com.amazonaws.cloudwatch#InvalidAction");
+  }
 }

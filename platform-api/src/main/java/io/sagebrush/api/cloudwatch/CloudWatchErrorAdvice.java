@@ -64,7 +64,7 @@ public class CloudWatchErrorAdvice {
     }
     ResponseEntity.BodyBuilder response =
         ResponseEntity.status(error.httpStatus()).header(RequestIds.HEADER, id);
-    if (request.getRequestURI().startsWith(CloudWatchRpcController.PATH)) {
+    if (request.getRequestURI().startsWith("/service/")) {
       return response
           .header(HttpHeaders.CONTENT_TYPE, CloudWatchRpcController.CBOR)
           .header(CloudWatchRpcController.PROTOCOL_HEADER, CloudWatchRpcController.PROTOCOL)

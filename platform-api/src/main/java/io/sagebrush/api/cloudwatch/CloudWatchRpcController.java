@@ -47,6 +47,17 @@ public class CloudWatchRpcController {
         .body(codecs.writeCbor(output));
   }
 
+  /**
+   * rpc-v2-cbor for a service Sagebrush does not offer on this path: an error in the same shape.
+   */
+  @PostMapping("/service/{service}/operation/{operation}")
+  public ResponseEntity<byte[]> otherService(
+      @PathVariable("service") String service, @PathVariable("operation") String operation) {
+    throw new CloudWatchException(
+        CloudWatchError.INVALID_ACTION,
+        "The service " + service + " is not offered over rpc-v2-cbor by Sagebrush.");
+  }
+
   static <I> Object run(AwsOperation<I> op, JsonNode body, AwsJsonMapper json) {
     return op.handler().handle(json.bind(body, op.inputType()), body);
   }
