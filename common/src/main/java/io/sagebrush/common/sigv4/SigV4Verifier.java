@@ -553,6 +553,8 @@ public final class SigV4Verifier {
     private byte[] bytes = new byte[512];
     private final MessageDigest sha256 = newInstance(() -> MessageDigest.getInstance("SHA-256"));
     private final Mac mac = newInstance(() -> Mac.getInstance("HmacSHA256"));
+    private final ByteSink digestSink = sha256::update;
+    private final ByteSink macSink = mac::update;
     private byte[] macKey;
     private Authorization lastAuthorization;
     private String lastAmzDate;
@@ -604,7 +606,7 @@ public final class SigV4Verifier {
     /** SHA-256 of the text's UTF-8 bytes. */
     byte[] sha256(StringBuilder sb) {
       sha256.reset();
-      update(sb, sha256::update);
+      update(sb, digestSink);
       return sha256.digest();
     }
 
@@ -618,7 +620,7 @@ public final class SigV4Verifier {
         }
         macKey = key;
       }
-      update(sb, mac::update);
+      update(sb, macSink);
       return mac.doFinal();
     }
 

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,8 +56,8 @@ public final class GatewayMetrics {
   public record Named(String endpointName, String variantName, VariantMeters meters) {}
 
   /** Every variant's meters created so far (for the metrics publisher). */
-  public java.util.List<Named> all() {
-    java.util.List<Named> out = new java.util.ArrayList<>();
+  public List<Named> all() {
+    List<Named> out = new ArrayList<>();
     variants.forEach(
         (key, meters) -> {
           int at = key.indexOf('\u0000');

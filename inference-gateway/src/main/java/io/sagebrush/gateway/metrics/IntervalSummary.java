@@ -4,20 +4,20 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import java.util.concurrent.atomic.DoubleAccumulator;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A distribution summary that also keeps count, sum, minimum and maximum since the last {@link
- * #drain()}, for the metrics publisher (Micrometer keeps no minimum, and a decaying maximum).
- * Recording stays lock-free: striped adders and accumulators.
+ * A distribution summary that also keeps the minimum and maximum since the last {@link #drain()},
+ * for the metrics publisher (Micrometer keeps no minimum, and a decaying maximum); the interval's
+ * count and sum are the differences of the summary's own totals. Recording stays lock-free.
  */
 final class IntervalSummary implements DistributionSummary {
   private final DistributionSummary delegate;
-  private final LongAdder count = new LongAdder();
-  private final DoubleAdder sum = new DoubleAdder();
   private final DoubleAccumulator min = new DoubleAccumulator(Math::min, Double.POSITIVE_INFINITY);
   private final DoubleAccumulator max = new DoubleAccumulator(Math::max, Double.NEGATIVE_INFINITY);
+
+  // the totals at the last drain (drained by one thread at a time)
+  private long drainedCount;
+  private double drainedSum;
 
   IntervalSummary(DistributionSummary delegate) {
     this.delegate = delegate;
@@ -29,16 +29,18 @@ final class IntervalSummary implements DistributionSummary {
   @Override
   public void record(double amount) {
     delegate.record(amount);
-    sum.add(amount);
     min.accumulate(amount);
     max.accumulate(amount);
-    count.increment();
   }
 
   /** The values since the last drain, and a fresh start; null when none was recorded. */
-  Interval drain() {
-    long n = count.sumThenReset();
-    double s = sum.sumThenReset();
+  synchronized Interval drain() {
+    long totalCount = delegate.count();
+    double totalSum = delegate.totalAmount();
+    long n = totalCount - drainedCount;
+    double s = totalSum - drainedSum;
+    drainedCount = totalCount;
+    drainedSum = totalSum;
     double lo = min.getThenReset();
     double hi = max.getThenReset();
     if (n == 0) {
