@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -249,9 +250,12 @@ class AlarmRollbackIT {
             "Endpoint update rolled back: Alarm \""
                 + alarm
                 + "\" is in ALARM state: rollback drill");
-    for (int i = 0; i < 20; i++) {
-      assertThat(predict(manual)).isEqualTo(6.0);
-    }
+    // every gateway follows the control plane's routing table a moment later: from then on, 20
+    // answers in a row come from the old fleet
+    Awaitility.await(manual + " answering from the old fleet only")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> IntStream.range(0, 20).allMatch(i -> predict(manual) == 6.0));
     // the SDK registers two exceptions for the code ResourceNotFound; the code is what counts
     assertThatThrownBy(
             () ->

@@ -264,7 +264,15 @@ final class Endpoints {
     for (String line : ps.split("\n")) {
       String[] cells = line.split("\t", 3);
       if (cells.length == 3 && (cells[1].contains(endpoint) || cells[2].contains(endpoint))) {
-        String hostname = docker("inspect", "--format", "{{.Config.Hostname}}", cells[0]).strip();
+        String hostname;
+        try {
+          hostname = docker("inspect", "--format", "{{.Config.Hostname}}", cells[0]).strip();
+        } catch (IllegalStateException e) {
+          if (e.getMessage().contains("No such object")) {
+            continue; // removed between the listing and the inspection: not running any more
+          }
+          throw e;
+        }
         found.add(new Container(cells[0], cells[1], hostname));
       }
     }
