@@ -37,6 +37,20 @@ class CapacityProbeTest {
   }
 
   @Test
+  void theLineARealH200PrintsIsParsed() throws IOException {
+    // printed by nvidia-smi (driver 580) on a machine with an NVIDIA H200, 2026-11-27; the
+    // probe read the same there (bench/device/run_checks.sh)
+    Path smi =
+        script(
+            "nvidia-smi",
+            "#!/bin/sh\necho '0, GPU-ece90cd8-83bb-e9e9-f21d-cfab0be3144c, NVIDIA H200, 143771'\n");
+
+    assertThat(new CapacityProbe(smi.toString()).gpus())
+        .containsExactly(
+            new GpuDevice(0, "GPU-ece90cd8-83bb-e9e9-f21d-cfab0be3144c", "NVIDIA H200", 143771));
+  }
+
+  @Test
   void failingNvidiaSmiMeansNoGpus() throws IOException {
     Path smi =
         script(
