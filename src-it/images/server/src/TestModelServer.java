@@ -28,8 +28,13 @@ import java.util.stream.Stream;
  *       prediction proves the model artifact was downloaded and unpacked, and models with
  *       different factors tell fleets apart). {@code Accept: application/json} answers {@code
  *       {"predictions":[..],"factor":f,"tag":"$SERVER_TAG","host":"<hostname>"}} instead, which
- *       tells replicas apart. The header {@code X-Amzn-SageMaker-Custom-Attributes} is echoed. A
- *       cell that is not a number, or no rows, answers 400 with a plain-text message.
+ *       tells replicas apart. {@code Accept: application/jsonlines} streams instead, for
+ *       InvokeEndpointWithResponseStream: 200 with chunked transfer and {@code Content-Type:
+ *       application/jsonlines}, one HTTP chunk per row, {@code {"prediction":p,"row":i}} and a
+ *       newline ({@code i} counts the rows from 0), each flushed on its own, {@code STREAM_GAP_MS}
+ *       (default 100) ms apart (no wait before the first). The header {@code
+ *       X-Amzn-SageMaker-Custom-Attributes} is echoed. A cell that is not a number, or no rows,
+ *       answers 400 with a plain-text message (before any chunk: nothing streams then).
  *   <li>{@code SERVER_MODE=crash}: prints {@code fatal: cannot load model} to stderr and exits 1
  *       at start. {@code SERVER_MODE=noping}: {@code /ping} always answers 503. {@code
  *       SERVER_MODE=slow}: every invocation first sleeps {@code SLEEP_MS} (default 1000) ms. {@code
@@ -52,6 +57,7 @@ public final class TestModelServer {
   private static String tag;
   private static String host;
   private static long sleepMillis;
+  private static long streamGapMillis;
 
   private TestModelServer() {}
 
@@ -63,6 +69,7 @@ public final class TestModelServer {
     mode = env("SERVER_MODE", "normal").toLowerCase(Locale.ROOT);
     tag = env("SERVER_TAG", "");
     sleepMillis = Long.parseLong(env("SLEEP_MS", "1000"));
+    streamGapMillis = Long.parseLong(env("STREAM_GAP_MS", "100"));
     host = hostName();
     int port = Integer.parseInt(env("SAGEMAKER_BIND_TO_PORT", "8080"));
     log("test model server starting: mode=" + mode + " tag=" + tag + " host=" + host);
@@ -166,11 +173,7 @@ public final class TestModelServer {
       return;
     }
     if (mode.equals("slow")) {
-      try {
-        Thread.sleep(sleepMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      sleep(sleepMillis);
     }
     String attributes = ex.getRequestHeaders().getFirst("X-Amzn-SageMaker-Custom-Attributes");
     if (attributes != null) {
@@ -205,7 +208,10 @@ public final class TestModelServer {
     }
     SERVED.incrementAndGet();
     String accept = ex.getRequestHeaders().getFirst("Accept");
-    if (accept != null && accept.toLowerCase(Locale.ROOT).contains("application/json")) {
+    accept = accept == null ? "" : accept.toLowerCase(Locale.ROOT);
+    if (accept.contains("application/jsonlines")) {
+      stream(ex, predictions);
+    } else if (accept.contains("application/json")) {
       StringBuilder json = new StringBuilder("{\"predictions\":[");
       for (int i = 0; i < predictions.size(); i++) {
         json.append(i == 0 ? "" : ",").append(format(predictions.get(i)));
@@ -220,6 +226,33 @@ public final class TestModelServer {
         csv.append(format(p)).append('\n');
       }
       send(ex, 200, "text/csv", csv.toString());
+    }
+  }
+
+  /**
+   * One HTTP chunk per prediction, {@code STREAM_GAP_MS} apart: {@code sendResponseHeaders(200, 0)}
+   * selects chunked transfer, and each {@code flush()} sends what was written as one chunk.
+   */
+  private static void stream(HttpExchange ex, List<Double> predictions) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "application/jsonlines");
+    ex.sendResponseHeaders(200, 0);
+    try (OutputStream out = ex.getResponseBody()) {
+      for (int i = 0; i < predictions.size(); i++) {
+        if (i > 0) {
+          sleep(streamGapMillis);
+        }
+        String line = "{\"prediction\":" + format(predictions.get(i)) + ",\"row\":" + i + "}\n";
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

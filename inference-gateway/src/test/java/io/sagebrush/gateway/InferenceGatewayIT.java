@@ -134,7 +134,12 @@ class InferenceGatewayIT {
   }
 
   static TrustManager[] trustGatewayCertificate() {
-    try (InputStream in = Files.newInputStream(home.resolve("tls/gateway-cert.pem"))) {
+    return trustGatewayCertificateIn(home);
+  }
+
+  /** Trusts the certificate a gateway generated under {@code gatewayHome}. */
+  static TrustManager[] trustGatewayCertificateIn(Path gatewayHome) {
+    try (InputStream in = Files.newInputStream(gatewayHome.resolve("tls/gateway-cert.pem"))) {
       X509Certificate certificate =
           (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: dispatches each request ({@code GET /ping}, {@code POST
- * /endpoints/{name}/invocations}, anything else is an UnknownOperationException) and writes the
- * answers in request order (pipelined requests wait their turn: while one is served, reading stops
- * once another has arrived, so a client cannot queue requests without limit). After an answer that
- * closes the connection nothing more is read. Runs on the connection's event loop.
+ * /endpoints/{name}/invocations} and {@code .../invocations-response-stream}, anything else is an
+ * UnknownOperationException) and writes the answers in request order (pipelined requests wait their
+ * turn: while one is served, reading stops once another has arrived, so a client cannot queue
+ * requests without limit). After an answer that closes the connection nothing more is read. Runs on
+ * the connection's event loop.
  */
 public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   static final String REQUEST_ID = "x-amzn-RequestId";
@@ -38,6 +39,9 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
   private static final String PREFIX = "/endpoints/";
   private static final String SUFFIX = "/invocations";
+  private static final String STREAM_SUFFIX = "/invocations-response-stream";
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
   private static final int COPY_BODY_BYTES = 8192;
 
   private final GatewayContext gateway;
@@ -54,6 +58,12 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
   /** The request that waits for a routable table, if any (cancelled when the connection closes). */
   private Invocation routeWaiting;
+
+  /** The request whose answer is being streamed, if any. */
+  private Invocation streaming;
+
+  /** Whether the streamed answer is framed by chunks (else by the end of the connection). */
+  private boolean streamChunked;
 
   public GatewayHandler(GatewayContext gateway) {
     this.gateway = gateway;
@@ -102,7 +112,20 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (streaming != null && ctx.channel().isWritable()) {
+      streaming.clientWritable();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (streaming != null) {
+      Invocation streamed = streaming;
+      streaming = null;
+      streamed.clientGone();
+    }
     if (routeWaiting != null) {
       Invocation waiting = routeWaiting;
       routeWaiting = null;
@@ -161,11 +184,13 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     String uri = request.uri();
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
+    boolean stream = path.endsWith(STREAM_SUFFIX);
+    String suffix = stream ? STREAM_SUFFIX : SUFFIX;
     if (path.startsWith(PREFIX)
-        && path.endsWith(SUFFIX)
-        && path.length() > PREFIX.length() + SUFFIX.length()
+        && (stream || path.endsWith(SUFFIX))
+        && path.length() > PREFIX.length() + suffix.length()
         && request.method().equals(HttpMethod.POST)) {
-      String endpointName = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
+      String endpointName = path.substring(PREFIX.length(), path.length() - suffix.length());
       new Invocation(
               gateway,
               this,
@@ -174,7 +199,8 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
               q < 0 ? null : uri.substring(q + 1),
               endpointName,
               requestId,
-              keepAlive)
+              keepAlive,
+              stream)
           .start(ctx);
       return;
     }
@@ -253,6 +279,93 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     }
     // written behind the HTTP encoder, which only takes HTTP message objects
     write(encoder.writeAndFlush(whole), keepAlive);
+  }
+
+  /**
+   * Starts a streamed answer (InvokeEndpointWithResponseStream): 200 with an AWS event stream as
+   * its body, chunked (or, for an HTTP/1.0 client, ended by closing the connection).
+   *
+   * @param modelContentType the container's Content-Type, passed on as {@code
+   *     X-Amzn-SageMaker-Content-Type}
+   */
+  void streamHead(
+      Invocation invocation,
+      String variant,
+      String requestId,
+      String modelContentType,
+      String customAttributes,
+      boolean keepAlive) {
+    routeWaiting = null;
+    streaming = invocation;
+    streamChunked = !http10;
+    ByteBuf out = ctx.alloc().buffer(320);
+    ByteBufUtil.writeAscii(out, "HTTP/1.1 200 OK\r\n");
+    header(out, HttpHeaderNames.CONTENT_TYPE, "application/vnd.amazon.eventstream");
+    if (modelContentType != null) {
+      header(out, Invocation.MODEL_CONTENT_TYPE, modelContentType);
+    }
+    header(out, Invocation.INVOKED_VARIANT, variant);
+    if (customAttributes != null) {
+      header(out, Invocation.CUSTOM_ATTRIBUTES, customAttributes);
+    }
+    header(out, REQUEST_ID, requestId);
+    if (streamChunked) {
+      header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (!keepAlive || !streamChunked) {
+      header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    out.writeByte('\r').writeByte('\n');
+    encoder.writeAndFlush(out, encoder.voidPromise());
+  }
+
+  /**
+   * Writes one part of a streamed answer as a PayloadPart event.
+   *
+   * @param payload released here
+   * @return whether the client takes more now (else {@link Invocation#clientWritable} follows)
+   */
+  boolean streamPart(ByteBuf payload) {
+    ByteBuf event;
+    try {
+      event = EventStreamFrames.payloadPart(ctx.alloc(), payload);
+    } finally {
+      payload.release();
+    }
+    writeStreamed(event);
+    return ctx.channel().isWritable();
+  }
+
+  /**
+   * Ends a streamed answer, with a ModelStreamError event first when {@code errorCode} is not null,
+   * and moves on to the next request.
+   */
+  void streamEnd(String errorCode, String message, boolean keepAlive) {
+    streaming = null;
+    if (errorCode != null) {
+      String json = RuntimeError.jsonObject("Message", message, "ErrorCode", errorCode);
+      writeStreamed(EventStreamFrames.exception(ctx.alloc(), "ModelStreamError", json));
+    }
+    if (streamChunked) {
+      write(encoder.writeAndFlush(Unpooled.wrappedBuffer(LAST_CHUNK)), keepAlive);
+    } else {
+      write(encoder.writeAndFlush(Unpooled.EMPTY_BUFFER), false);
+    }
+  }
+
+  private void writeStreamed(ByteBuf event) {
+    if (!streamChunked) {
+      encoder.writeAndFlush(event, encoder.voidPromise());
+      return;
+    }
+    ByteBuf size = ctx.alloc().buffer(10);
+    ByteBufUtil.writeAscii(size, Integer.toHexString(event.readableBytes()));
+    size.writeBytes(CRLF);
+    ByteBuf chunk =
+        ctx.alloc()
+            .compositeBuffer(3)
+            .addComponents(true, size, event, Unpooled.wrappedBuffer(CRLF));
+    encoder.writeAndFlush(chunk, encoder.voidPromise());
   }
 
   private static void header(ByteBuf out, CharSequence name, CharSequence value) {

@@ -18,6 +18,7 @@ import io.sagebrush.gateway.routing.RouteTarget;
 import io.sagebrush.gateway.upstream.ReplicaRequest;
 import io.sagebrush.gateway.upstream.ReplicaResponse;
 import io.sagebrush.gateway.upstream.ReplicaResponseDecoder;
+import io.sagebrush.gateway.upstream.ReplicaStream;
 import io.sagebrush.gateway.upstream.UpstreamConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One InvokeEndpoint request, from the aggregated request to the answer. Runs on the client
- * connection's event loop; the upstream connection lives on the same loop.
+ * One InvokeEndpoint (or InvokeEndpointWithResponseStream) request, from the aggregated request to
+ * the answer. Runs on the client connection's event loop; the upstream connection lives on the same
+ * loop.
  *
  * <p>Steps: 1. verify the SigV4 signature (bodies over 256 KiB are hashed off the loop); 2. check
  * the runtime headers; 3. find the endpoint and check that it serves; 4. pick the target ({@code
@@ -46,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * other answer or a time-out into a ModelError; 7. record the metrics of the variant that answered
  * (errors the gateway makes itself, such as a bad signature or no ready replica, are no invocation
  * and count in no variant metric).
+ *
+ * <p>A streamed request (InvokeEndpointWithResponseStream) takes its Accept from {@code
+ * X-Amzn-SageMaker-Accept} and relays a 2xx answer as it arrives: a PayloadPart event per chunk of
+ * the container's answer. Until the answer's head arrives everything is as above (retries, errors
+ * as error answers); after it, a broken connection or the model time-out ends the stream with a
+ * ModelStreamError event ({@code StreamBroken}, {@code ModelInvocationTimeExceeded}). While the
+ * client reads slower than the container writes, the container's connection is not read.
  */
 final class Invocation implements UpstreamConnection.Exchange {
   private static final Logger log = LoggerFactory.getLogger(Invocation.class);
@@ -75,6 +84,8 @@ final class Invocation implements UpstreamConnection.Exchange {
       AsciiString.cached("X-Amzn-SageMaker-Inference-Id");
   static final AsciiString INVOKED_VARIANT =
       AsciiString.cached("x-Amzn-Invoked-Production-Variant");
+  private static final AsciiString STREAM_ACCEPT = AsciiString.cached("X-Amzn-SageMaker-Accept");
+  static final AsciiString MODEL_CONTENT_TYPE = AsciiString.cached("X-Amzn-SageMaker-Content-Type");
 
   /**
    * The runtime API's request headers, read in one pass over the request's headers; the first
@@ -87,7 +98,8 @@ final class Invocation implements UpstreamConnection.Exchange {
     INFERENCE_ID,
     TARGET_MODEL,
     TARGET_VARIANT,
-    TARGET_CONTAINER
+    TARGET_CONTAINER,
+    STREAM_ACCEPT
   };
 
   private static final int FORWARDED = 5;
@@ -98,6 +110,7 @@ final class Invocation implements UpstreamConnection.Exchange {
   private static final int H_TARGET_MODEL = 4;
   private static final int H_TARGET_VARIANT = 5;
   private static final int H_TARGET_CONTAINER = 6;
+  private static final int H_STREAM_ACCEPT = 7;
 
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(
@@ -117,6 +130,7 @@ final class Invocation implements UpstreamConnection.Exchange {
   private final String endpointName;
   private final String requestId;
   private final boolean keepAlive;
+  private final boolean stream;
   private final long startNanos = System.nanoTime();
 
   /** The first value of each of {@link #RUNTIME_HEADERS}, or null. */
@@ -137,6 +151,9 @@ final class Invocation implements UpstreamConnection.Exchange {
   private long sentNanos;
   private boolean done;
 
+  /** A streamed answer's head went to the client: errors now end the stream. */
+  private boolean streamStarted;
+
   Invocation(
       GatewayContext gateway,
       GatewayHandler connection,
@@ -145,7 +162,8 @@ final class Invocation implements UpstreamConnection.Exchange {
       String rawQuery,
       String endpointName,
       String requestId,
-      boolean keepAlive) {
+      boolean keepAlive,
+      boolean stream) {
     this.gateway = gateway;
     this.connection = connection;
     this.request = request;
@@ -154,6 +172,7 @@ final class Invocation implements UpstreamConnection.Exchange {
     this.endpointName = endpointName;
     this.requestId = requestId;
     this.keepAlive = keepAlive;
+    this.stream = stream;
   }
 
   void start(ChannelHandlerContext ctx) {
@@ -379,10 +398,11 @@ final class Invocation implements UpstreamConnection.Exchange {
         || (e = maxLength(h[H_TARGET_MODEL], "targetModel", 1024)) != null
         || (e = maxLength(h[H_TARGET_VARIANT], "targetVariant", 63)) != null
         || (e = maxLength(h[H_TARGET_CONTAINER], "targetContainerHostname", 63)) != null
-        || (e = maxLength(h[H_INFERENCE_ID], "inferenceId", 64)) != null) {
+        || (e = maxLength(h[H_INFERENCE_ID], "inferenceId", 64)) != null
+        || (e = maxLength(h[H_STREAM_ACCEPT], "accept", 1024)) != null) {
       return e;
     }
-    for (int i = 0; i < FORWARDED; i++) {
+    for (int i = 0; i < RUNTIME_HEADERS.length; i++) {
       if (h[i] != null && hasLineBreak(h[i])) {
         return RuntimeError.validation(
             "The " + RUNTIME_HEADERS[i] + " header contains a line break.");
@@ -479,14 +499,20 @@ final class Invocation implements UpstreamConnection.Exchange {
     ReplicaRequest forward =
         new ReplicaRequest(c.channel().alloc(), replica.invocationsPath(), replica.hostHeader());
     for (int i = 0; i < FORWARDED; i++) {
-      if (runtimeHeaders[i] != null) {
-        forward.header(RUNTIME_HEADERS[i], runtimeHeaders[i]);
+      String value = runtimeHeaders[i];
+      if (stream && i == H_ACCEPT) {
+        value = runtimeHeaders[H_STREAM_ACCEPT]; // the stream's Accept travels under another name
+      } else if (stream && i == H_TARGET_MODEL) {
+        value = null; // no member of the streaming operation
+      }
+      if (value != null) {
+        forward.header(RUNTIME_HEADERS[i], value);
       }
     }
     ByteBuf bytes = forward.body(request.content());
     sends++;
     sentNanos = System.nanoTime();
-    c.send(bytes, this, sentNanos + gateway.config().modelTimeout().toNanos());
+    c.send(bytes, this, sentNanos + gateway.config().modelTimeout().toNanos(), stream);
   }
 
   private void refused(Throwable cause) {
@@ -602,6 +628,21 @@ final class Invocation implements UpstreamConnection.Exchange {
     if (done) {
       return;
     }
+    if (streamStarted) {
+      log.warn(
+          "Replica {} of endpoint {} broke off its streamed answer: {}",
+          replica,
+          endpointName,
+          cause.toString());
+      endStreamWithError(
+          "StreamBroken",
+          cause instanceof ReplicaResponseDecoder.TooLarge
+              ? cause.getMessage()
+              : "The model container of endpoint "
+                  + endpointName
+                  + " closed the connection before it finished its answer.");
+      return;
+    }
     if (cause instanceof ReplicaResponseDecoder.TooLarge) {
       // the container answered, only too much: sending the request elsewhere would not help
       route.meters().modelErrors().increment();
@@ -666,6 +707,14 @@ final class Invocation implements UpstreamConnection.Exchange {
     upstream = null;
     replica.requestEnded();
     c.abandon();
+    if (streamStarted) {
+      endStreamWithError(
+          "ModelInvocationTimeExceeded",
+          "The model did not finish its streamed answer within the model time-out of "
+              + gateway.config().modelTimeout().toMillis()
+              + " ms.");
+      return;
+    }
     route.meters().modelErrors().increment();
     modelError(
         RuntimeError.modelError(
@@ -676,6 +725,85 @@ final class Invocation implements UpstreamConnection.Exchange {
             null,
             logGroupArn()),
         System.nanoTime() - sentNanos);
+  }
+
+  @Override
+  public void onStreamHead(UpstreamConnection c, ReplicaStream.Head head) {
+    if (done) {
+      abandonUpstream();
+      return;
+    }
+    streamStarted = true;
+    connection.streamHead(
+        this,
+        route.variantName(),
+        requestId,
+        head.contentType(),
+        head.customAttributes(),
+        keepAlive);
+  }
+
+  @Override
+  public void onStreamPart(UpstreamConnection c, ByteBuf content) {
+    if (done) {
+      content.release();
+      return;
+    }
+    if (!connection.streamPart(content)) {
+      c.reading(false); // until the client has taken what was written (clientWritable)
+    }
+  }
+
+  @Override
+  public void onStreamEnd(UpstreamConnection c, boolean containerKeepAlive) {
+    long modelNanos = System.nanoTime() - sentNanos;
+    upstream = null;
+    replica.requestEnded();
+    c.reading(true);
+    gateway.pool().release(c, containerKeepAlive);
+    if (done) {
+      return;
+    }
+    finish(200, modelNanos);
+    connection.streamEnd(null, null, keepAlive);
+  }
+
+  /** The client can take more of the streamed answer: read the container again. */
+  void clientWritable() {
+    if (upstream != null) {
+      upstream.reading(true);
+    }
+  }
+
+  /** The client connection closed during a streamed answer: the container's answer is dropped. */
+  void clientGone() {
+    if (done) {
+      return;
+    }
+    abandonUpstream();
+    if (streamStarted) {
+      route.meters().modelErrors().increment();
+      finish(500, System.nanoTime() - sentNanos);
+    } else {
+      done = true;
+      request.release();
+    }
+  }
+
+  private void abandonUpstream() {
+    UpstreamConnection c = upstream;
+    if (c != null) {
+      upstream = null;
+      replica.requestEnded();
+      c.abandon();
+    }
+  }
+
+  /** Ends a started stream with a ModelStreamError event; counts as a 5XX model error. */
+  private void endStreamWithError(String errorCode, String message) {
+    route.meters().modelErrors().increment();
+    finish(500, System.nanoTime() - sentNanos);
+    connection.streamEnd(errorCode, message, keepAlive);
   }
 
   private String logGroupArn() {

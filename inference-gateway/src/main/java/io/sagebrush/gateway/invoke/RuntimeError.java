@@ -87,6 +87,18 @@ public record RuntimeError(
     return sb.append('}').toString();
   }
 
+  /** A JSON object of string members, given as name, value, name, value, ... */
+  static String jsonObject(String... namesAndValues) {
+    StringBuilder sb = new StringBuilder(64).append('{');
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      field(sb, namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return sb.append('}').toString();
+  }
+
   private static StringBuilder field(StringBuilder sb, String name, String value) {
     sb.append('"').append(name).append("\":\"");
     for (int i = 0; i < value.length(); i++) {

@@ -22,6 +22,10 @@ import java.util.List;
  * skipped; 204 and 304 have no body. A status line over 4 KiB, headers over 16 KiB, or a body over
  * the limit fail the connection with {@link TooLarge}; anything unparsable fails it with a {@link
  * DecoderException}. After a failure the rest of the connection's bytes are dropped.
+ *
+ * <p>After {@link #streamNextAnswer()}, the next 2xx answer is passed on as it arrives, as {@link
+ * ReplicaStream} messages: its head, a part per chunk of a chunked body (each chunk at most the
+ * body limit) or per read of any other body (no limit on the whole), and its end.
  */
 public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
   static final int MAX_STATUS_LINE = 4096;
@@ -80,11 +84,20 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
   private long remaining;
   private CompositeByteBuf body;
 
+  // streaming (see streamNextAnswer)
+  private boolean streamNext;
+  private boolean streaming;
+
   /**
    * @param maxBodyBytes the largest body passed on
    */
   public ReplicaResponseDecoder(int maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Passes the next final answer on as a {@link ReplicaStream} when its status is 2xx. */
+  public void streamNextAnswer() {
+    streamNext = true;
   }
 
   @Override
@@ -122,6 +135,15 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
           }
         }
         case FIXED_BODY -> {
+          if (streaming) {
+            int n = (int) Math.min(in.readableBytes(), remaining);
+            out.add(new ReplicaStream.Part(in.readRetainedSlice(n)));
+            remaining -= n;
+            if (remaining == 0) {
+              emit(out, Unpooled.EMPTY_BUFFER, in.isReadable());
+            }
+            return;
+          }
           if (body == null && in.readableBytes() >= remaining) {
             // the usual case: the whole body is here, passed on without a copy
             emit(out, in.readRetainedSlice((int) remaining), in.isReadable());
@@ -154,6 +176,9 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
         case CHUNK_DATA -> {
           if (!appendBody(ctx, in)) {
             return;
+          }
+          if (streaming) {
+            out.add(new ReplicaStream.Part(takeBody()));
           }
           state = State.CHUNK_END;
         }
@@ -189,7 +214,11 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
         }
         case BODY_UNTIL_CLOSE -> {
           remaining = Long.MAX_VALUE;
-          appendBody(ctx, in);
+          if (streaming) {
+            out.add(new ReplicaStream.Part(in.readRetainedSlice(in.readableBytes())));
+          } else {
+            appendBody(ctx, in);
+          }
         }
         case BROKEN -> {
           in.skipBytes(in.readableBytes());
@@ -318,6 +347,11 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
       state = State.STATUS_LINE; // 100 Continue and the like: the real answer follows
       return false;
     }
+    streaming = streamNext && status < 300;
+    streamNext = false;
+    if (streaming) {
+      out.add(new ReplicaStream.Head(status, contentType, customAttributes));
+    }
     if (status == 204 || status == 304) {
       emit(out, Unpooled.EMPTY_BUFFER);
       return true;
@@ -331,7 +365,7 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
       return false;
     }
     if (contentLength >= 0 && !transferEncoding) {
-      if (contentLength > maxBodyBytes) {
+      if (contentLength > maxBodyBytes && !streaming) {
         throw tooLarge();
       }
       if (contentLength == 0) {
@@ -403,7 +437,13 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
             && !closeRequested
             && (http11 || keepAliveRequested)
             && state != State.BROKEN;
-    out.add(new ReplicaResponse(status, contentType, customAttributes, keepAlive, content));
+    if (streaming) {
+      content.release();
+      streaming = false;
+      out.add(new ReplicaStream.End(keepAlive));
+    } else {
+      out.add(new ReplicaResponse(status, contentType, customAttributes, keepAlive, content));
+    }
     state = State.STATUS_LINE;
   }
 

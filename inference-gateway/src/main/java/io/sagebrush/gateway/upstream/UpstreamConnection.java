@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
-  /** Told how an exchange ended: exactly one of the three methods is called, once. */
+  /**
+   * Told how an exchange ended: exactly one of {@link #onTimeout}, {@link #onResponse}, {@link
+   * #onFailure} and {@link #onStreamEnd} is called, once. A streamed answer (see {@link #send}'s
+   * {@code stream}) first calls {@link #onStreamHead} and {@link #onStreamPart}.
+   */
   public interface Exchange {
     /**
      * The container did not answer by the deadline given to {@link #send}; the callee decides what
@@ -42,6 +46,15 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         Throwable cause,
         boolean beforeAnyByte,
         boolean requestWritten);
+
+    /** A streamed 2xx answer began. */
+    void onStreamHead(UpstreamConnection connection, ReplicaStream.Head head);
+
+    /** A piece of a streamed answer's body; the callee owns {@code content}. */
+    void onStreamPart(UpstreamConnection connection, ByteBuf content);
+
+    /** A streamed answer is complete. */
+    void onStreamEnd(UpstreamConnection connection, boolean keepAlive);
   }
 
   private final Replica replica;
@@ -104,6 +117,17 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
    * @param deadlineNanos when ({@link System#nanoTime()}) the exchange times out
    */
   public void send(ByteBuf request, Exchange listener, long deadlineNanos) {
+    send(request, listener, deadlineNanos, false);
+  }
+
+  /**
+   * {@link #send(ByteBuf, Exchange, long)}; with {@code stream}, a 2xx answer is passed on as it
+   * arrives (the deadline still covers the whole answer).
+   */
+  public void send(ByteBuf request, Exchange listener, long deadlineNanos, boolean stream) {
+    if (stream) {
+      channel.pipeline().get(ReplicaResponseDecoder.class).streamNextAnswer();
+    }
     exchange = listener;
     bytesSeen = false;
     written = false;
@@ -174,6 +198,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ReplicaStream streamed) {
+      streamRead(ctx, streamed);
+      return;
+    }
     if (!(msg instanceof ReplicaResponse response)) {
       ReferenceCountUtil.release(msg);
       return;
@@ -187,6 +215,33 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     listener.onResponse(this, response);
+  }
+
+  private void streamRead(ChannelHandlerContext ctx, ReplicaStream msg) {
+    Exchange listener = exchange;
+    if (listener == null) {
+      // nobody waits for it (the exchange was abandoned): the connection goes
+      if (msg instanceof ReplicaStream.Part part) {
+        part.content().release();
+      }
+      ctx.close();
+      return;
+    }
+    if (msg instanceof ReplicaStream.Head head) {
+      listener.onStreamHead(this, head);
+    } else if (msg instanceof ReplicaStream.Part part) {
+      listener.onStreamPart(this, part.content());
+    } else if (msg instanceof ReplicaStream.End end) {
+      exchange = null;
+      listener.onStreamEnd(this, end.keepAlive());
+    }
+  }
+
+  /** Stops (false) or resumes (true) reading the container's answer, while the client is slow. */
+  public void reading(boolean on) {
+    if (channel != null) {
+      channel.config().setAutoRead(on);
+    }
   }
 
   @Override

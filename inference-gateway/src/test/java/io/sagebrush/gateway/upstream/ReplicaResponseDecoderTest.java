@@ -219,4 +219,89 @@ class ReplicaResponseDecoderTest {
       c.finishAndReleaseAll();
     }
   }
+
+  // ---- streamed answers (streamNextAnswer)
+
+  private ReplicaResponseDecoder decoder() {
+    return channel.pipeline().get(ReplicaResponseDecoder.class);
+  }
+
+  /** Reads the stream's messages until its end: parts as strings, "HEAD status type" and "END". */
+  private java.util.List<String> streamed() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    Object msg;
+    while ((msg = channel.readInbound()) != null) {
+      if (msg instanceof ReplicaStream.Head h) {
+        out.add("HEAD " + h.status() + " " + h.contentType());
+      } else if (msg instanceof ReplicaStream.Part p) {
+        out.add(p.content().toString(StandardCharsets.UTF_8));
+        p.content().release();
+      } else if (msg instanceof ReplicaStream.End e) {
+        out.add("END " + (e.keepAlive() ? "keep-alive" : "close"));
+      } else {
+        out.add("WHOLE " + body((ReplicaResponse) msg));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aStreamedChunkedAnswerComesOutAsOnePartPerChunkHoweverReadsSplitIt() {
+    decoder().streamNextAnswer();
+    feedByteByByte(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: application/jsonlines\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\n\r\n");
+
+    assertThat(streamed())
+        .containsExactly("HEAD 200 application/jsonlines", "hello", " world", "END keep-alive");
+  }
+
+  @Test
+  void aStreamedContentLengthAnswerComesOutPerReadAndItsSizeIsNotLimited() {
+    decoder().streamNextAnswer();
+    String body = "x".repeat(100); // over the decoder's 64-byte limit for whole answers
+    feed("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + body.substring(0, 30));
+    feed(body.substring(30));
+
+    assertThat(streamed())
+        .containsExactly(
+            "HEAD 200 null", body.substring(0, 30), body.substring(30), "END keep-alive");
+  }
+
+  @Test
+  void aStreamedAnswerEndedByTheCloseEndsWithTheConnection() {
+    decoder().streamNextAnswer();
+    feed("HTTP/1.0 200 OK\r\n\r\nabc");
+    feed("def");
+    channel.finish();
+
+    assertThat(streamed()).containsExactly("HEAD 200 null", "abc", "def", "END close");
+  }
+
+  @Test
+  void onlyTheNextAnswerIsStreamedAndAnErrorAnswerComesWhole() {
+    decoder().streamNextAnswer();
+    feed("HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope");
+    feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+
+    assertThat(streamed()).containsExactly("WHOLE nope", "WHOLE ok");
+  }
+
+  @Test
+  void aStreamedChunkOverTheLimitFailsTheConnection() {
+    decoder().streamNextAnswer();
+    feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+    assertThat(streamed()).containsExactly("HEAD 200 null", "abc");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> feed("41\r\n"))
+        .isInstanceOf(ReplicaResponseDecoder.TooLarge.class);
+  }
+
+  @Test
+  void aStreamedAnswerWithoutABodyIsAHeadAndAnEnd() {
+    decoder().streamNextAnswer();
+    feed("HTTP/1.1 204 No Content\r\n\r\n");
+
+    assertThat(streamed()).containsExactly("HEAD 204 null", "END keep-alive");
+  }
 }

@@ -1,0 +1,309 @@
+package io.sagebrush.gateway;
+
+import static io.sagebrush.gateway.support.Tables.aTable;
+import static io.sagebrush.gateway.support.Tables.aVariant;
+import static io.sagebrush.gateway.support.Tables.anEndpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sagebrush.gateway.routing.RoutingTableHolder;
+import io.sagebrush.gateway.support.LeakRecorder;
+import io.sagebrush.gateway.support.StreamingReplica;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.async.SdkPublisher;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointWithResponseStreamRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointWithResponseStreamResponse;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointWithResponseStreamResponseHandler;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelStreamErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.PayloadPart;
+import software.amazon.awssdk.services.sagemakerruntime.model.ResponseStream;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
+
+/**
+ * InvokeEndpointWithResponseStream through the gateway over HTTPS, with the AWS SDK for Java v2's
+ * SageMakerRuntimeAsyncClient (the only Java client of the operation) and a container whose every
+ * chunk and pause the test sets ({@link StreamingReplica}).
+ */
+class ResponseStreamIT {
+  static final String ACCESS = "SBSTREAMTESTKEY00001";
+  static final String SECRET = "stream-secret-0123456789abcdefghijklmnopq";
+
+  @TempDir static Path home;
+  static final RoutingTableHolder routes = new RoutingTableHolder();
+  static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  static InferenceGateway gateway;
+  static StreamingReplica replica;
+  static SdkAsyncHttpClient http;
+  static SageMakerRuntimeAsyncClient runtime;
+
+  @BeforeAll
+  static void start() throws Exception {
+    LeakRecorder.install();
+    replica = new StreamingReplica();
+    gateway =
+        InferenceGateway.start(
+            GatewayConfig.builder()
+                .bindAddress("127.0.0.1")
+                .port(0)
+                .home(home)
+                .credentials(ACCESS, SECRET)
+                .accountId("123456789012")
+                .modelTimeout(Duration.ofMillis(3000))
+                .ioThreads(2)
+                .build(),
+            routes,
+            registry);
+    routes.set(aTable(1, anEndpoint("ep-stream", aVariant("Streamer", 1, replica.url()))));
+    http =
+        NettyNioAsyncHttpClient.builder()
+            .tlsTrustManagersProvider(() -> InferenceGatewayIT.trustGatewayCertificateIn(home))
+            .build();
+    runtime =
+        SageMakerRuntimeAsyncClient.builder()
+            .endpointOverride(URI.create("https://localhost:" + gateway.port()))
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+            .httpClient(http)
+            .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
+            .build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    runtime.close();
+    http.close();
+    gateway.close();
+    replica.close();
+    assertThat(LeakRecorder.leaks()).as("Netty buffers never released").isEmpty();
+  }
+
+  /** What one streamed call gave: the response, the parts with their arrival, and any error. */
+  record Streamed(
+      InvokeEndpointWithResponseStreamResponse response,
+      List<String> parts,
+      List<Long> arrivalMillis,
+      Throwable error) {}
+
+  static Streamed stream(String endpoint, String body) throws Exception {
+    AtomicReference<InvokeEndpointWithResponseStreamResponse> response = new AtomicReference<>();
+    List<String> parts = new CopyOnWriteArrayList<>();
+    List<Long> arrivals = new CopyOnWriteArrayList<>();
+    long t0 = System.nanoTime();
+    InvokeEndpointWithResponseStreamResponseHandler handler =
+        InvokeEndpointWithResponseStreamResponseHandler.builder()
+            .onResponse(response::set)
+            .onEventStream(
+                (SdkPublisher<ResponseStream> events) ->
+                    events.subscribe(
+                        event -> {
+                          if (event instanceof PayloadPart part) {
+                            arrivals.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                            parts.add(part.bytes().asUtf8String());
+                          }
+                        }))
+            .build();
+    Throwable error = null;
+    try {
+      runtime
+          .invokeEndpointWithResponseStream(
+              InvokeEndpointWithResponseStreamRequest.builder()
+                  .endpointName(endpoint)
+                  .contentType("text/csv")
+                  .accept("application/jsonlines")
+                  .customAttributes("trace=7")
+                  .body(SdkBytes.fromUtf8String(body))
+                  .build(),
+              handler)
+          .get(20, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      error = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+    }
+    return new Streamed(response.get(), parts, arrivals, error);
+  }
+
+  @Test
+  void eachChunkOfTheContainersAnswerArrivesAsItIsWrittenAsOnePayloadPart() throws Exception {
+    Streamed s = stream("ep-stream", "chunks 3 300");
+
+    assertThat(s.error()).isNull();
+    assertThat(s.parts()).containsExactly("{\"part\":0}\n", "{\"part\":1}\n", "{\"part\":2}\n");
+    // the parts came as the container wrote them, 300 ms apart, not all at the end
+    assertThat(s.arrivalMillis().get(2) - s.arrivalMillis().get(0)).isGreaterThanOrEqualTo(450);
+    assertThat(s.response().contentType()).isEqualTo("application/jsonlines");
+    assertThat(s.response().invokedProductionVariant()).isEqualTo("Streamer");
+    assertThat(s.response().customAttributes()).isEqualTo("echo:trace=7");
+    // the stream's Accept reaches the container as Accept
+    assertThat(replica.lastHeaders()).containsEntry("accept", "application/jsonlines");
+    assertThat(replica.lastHeaders()).containsEntry("content-type", "text/csv");
+    assertThat(replica.lastHeaders()).doesNotContainKey("x-amzn-sagemaker-accept");
+  }
+
+  @Test
+  void aBodyWithAContentLengthIsStreamedToo() throws Exception {
+    Streamed s = stream("ep-stream", "fixed hello-world");
+
+    assertThat(s.error()).isNull();
+    assertThat(String.join("", s.parts())).isEqualTo("hello-world");
+    assertThat(s.response().contentType()).isEqualTo("text/plain");
+  }
+
+  @Test
+  void aContainerErrorBeforeTheStreamIsAModelErrorWithTheOriginalStatus() throws Exception {
+    Streamed s = stream("ep-stream", "status 400");
+
+    assertThat(s.error()).isInstanceOf(ModelErrorException.class);
+    ModelErrorException error = (ModelErrorException) s.error();
+    assertThat(error.originalStatusCode()).isEqualTo(400);
+    assertThat(error.originalMessage()).isEqualTo("refused: 400");
+    assertThat(s.parts()).isEmpty();
+  }
+
+  @Test
+  void aContainerThatBreaksOffMidStreamEndsItWithAStreamBrokenError() throws Exception {
+    Streamed s = stream("ep-stream", "break");
+
+    assertThat(s.parts()).containsExactly("{\"part\":0}\n");
+    assertThat(s.error()).isInstanceOf(ModelStreamErrorException.class);
+    assertThat(((ModelStreamErrorException) s.error()).errorCode()).isEqualTo("StreamBroken");
+  }
+
+  @Test
+  void aContainerThatStallsMidStreamEndsItWithATimeOutError() throws Exception {
+    Streamed s = stream("ep-stream", "stall 6000");
+
+    assertThat(s.parts()).containsExactly("{\"part\":0}\n");
+    assertThat(s.error()).isInstanceOf(ModelStreamErrorException.class);
+    ModelStreamErrorException error = (ModelStreamErrorException) s.error();
+    assertThat(error.errorCode()).isEqualTo("ModelInvocationTimeExceeded");
+    assertThat(error.getMessage()).contains("model time-out of 3000 ms");
+  }
+
+  @Test
+  void anUnknownEndpointIsAValidationError() throws Exception {
+    Streamed s = stream("ep-nowhere", "chunks 1 0");
+
+    assertThat(s.error()).isInstanceOf(ValidationErrorException.class);
+    assertThat(s.error().getMessage())
+        .contains("Endpoint ep-nowhere of account 123456789012 not found");
+  }
+
+  @Test
+  void theConnectionsServeOnAfterAStreamAndPlainInvocationsStillWork() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      Streamed s = stream("ep-stream", "chunks 2 0");
+      assertThat(s.error()).isNull();
+      assertThat(s.parts()).hasSize(2);
+    }
+    try (SdkHttpClient syncHttp =
+            ApacheHttpClient.builder()
+                .tlsTrustManagersProvider(() -> InferenceGatewayIT.trustGatewayCertificateIn(home))
+                .build();
+        SageMakerRuntimeClient sync =
+            SageMakerRuntimeClient.builder()
+                .endpointOverride(URI.create("https://localhost:" + gateway.port()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+                .httpClient(syncHttp)
+                .build()) {
+      String answer =
+          sync.invokeEndpoint(
+                  b ->
+                      b.endpointName("ep-stream")
+                          .contentType("text/csv")
+                          .body(SdkBytes.fromString("fixed plain", StandardCharsets.UTF_8)))
+              .body()
+              .asUtf8String();
+      assertThat(answer).isEqualTo("plain");
+    }
+    // streamed invocations count like the others
+    assertThat(
+            registry
+                .get("sagemaker.invocations")
+                .tag("EndpointName", "ep-stream")
+                .tag("VariantName", "Streamer")
+                .counter()
+                .count())
+        .isGreaterThanOrEqualTo(6);
+  }
+
+  @Test
+  void aClientThatStopsReadingStopsTheGatewayReadingTheContainer() throws Exception {
+    int chunks = 1000;
+    int size = 64 * 1024; // 64 MiB in all: more than every socket buffer on the way can hold
+    java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<org.reactivestreams.Subscription> subscription =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch firstPart = new java.util.concurrent.CountDownLatch(1);
+    InvokeEndpointWithResponseStreamResponseHandler handler =
+        InvokeEndpointWithResponseStreamResponseHandler.builder()
+            .onEventStream(
+                events ->
+                    events.subscribe(
+                        new org.reactivestreams.Subscriber<ResponseStream>() {
+                          @Override
+                          public void onSubscribe(org.reactivestreams.Subscription s) {
+                            subscription.set(s);
+                            s.request(1); // one part, then nothing until the test asks
+                          }
+
+                          @Override
+                          public void onNext(ResponseStream event) {
+                            received.addAndGet(((PayloadPart) event).bytes().asByteArray().length);
+                            firstPart.countDown();
+                          }
+
+                          @Override
+                          public void onError(Throwable t) {}
+
+                          @Override
+                          public void onComplete() {}
+                        }))
+            .build();
+    var call =
+        runtime.invokeEndpointWithResponseStream(
+            InvokeEndpointWithResponseStreamRequest.builder()
+                .endpointName("ep-stream")
+                .body(SdkBytes.fromUtf8String("big " + chunks + " " + size))
+                .build(),
+            handler);
+    assertThat(firstPart.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(1000);
+    int writtenWhileStalled = replica.chunksWritten();
+    Thread.sleep(500);
+    System.out.println("chunks written while the client read nothing: " + writtenWhileStalled);
+
+    // the container is held back by full buffers, not read into the gateway's memory
+    assertThat(replica.chunksWritten()).isEqualTo(writtenWhileStalled).isLessThan(chunks / 2);
+
+    subscription.get().request(Long.MAX_VALUE);
+    call.get(30, TimeUnit.SECONDS);
+    assertThat(received.get()).isEqualTo((long) chunks * size);
+    assertThat(replica.chunksWritten()).isEqualTo(chunks);
+  }
+}
