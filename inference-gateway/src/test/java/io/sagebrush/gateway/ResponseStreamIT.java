@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.SdkPublisher;
-import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
@@ -89,7 +89,7 @@ class ResponseStreamIT {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
             .httpClient(http)
-            .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .build();
   }
 
@@ -305,5 +305,27 @@ class ResponseStreamIT {
     call.get(30, TimeUnit.SECONDS);
     assertThat(received.get()).isEqualTo((long) chunks * size);
     assertThat(replica.chunksWritten()).isEqualTo(chunks);
+  }
+
+  @Test
+  void aClientThatLeavesBeforeTheAnswerBeginsFreesTheContainerConnection() throws Exception {
+    var call =
+        runtime.invokeEndpointWithResponseStream(
+            InvokeEndpointWithResponseStreamRequest.builder()
+                .endpointName("ep-stream")
+                .body(SdkBytes.fromUtf8String("late 600 100 50"))
+                .build(),
+            InvokeEndpointWithResponseStreamResponseHandler.builder()
+                .subscriber(
+                    InvokeEndpointWithResponseStreamResponseHandler.Visitor.builder().build())
+                .build());
+    Thread.sleep(200); // the request is at the container, which has not answered yet
+    call.cancel(true); // the SDK closes its connection
+
+    // the gateway drops the container's connection: its writes fail long before 100 chunks
+    Thread.sleep(2000);
+    int written = replica.chunksWritten();
+    Thread.sleep(300);
+    assertThat(replica.chunksWritten()).isEqualTo(written).isLessThan(5);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sagebrush.agent.runtime.JobWorkspace;
 import io.sagebrush.agent.runtime.StageFailure;
 import io.sagebrush.artifacts.ArtifactStoreException;
+import io.sagebrush.artifacts.DownloadCancelled;
 import io.sagebrush.artifacts.S3Uri;
 import io.sagebrush.artifacts.StoredObject;
 import io.sagebrush.common.error.SagebrushException;
@@ -24,7 +25,8 @@ import java.util.List;
  * <p>(1) The channel's objects are listed ({@code S3Prefix}) or read from the manifest ({@code
  * ManifestFile}) and sorted by URI; (2) {@code ShardedByS3Key} gives host {@code i} of {@code N}
  * every object whose index {@code % N == i}, {@code FullyReplicated} gives every host all of them;
- * (3) each object is downloaded once and copied to the other hosts that get it.
+ * (3) each object is downloaded once and copied to the other hosts that get it. A stop order ends
+ * the stage between objects, or within an object between two reads (its partial file is removed).
  */
 final class DownloadInputsStage implements Stage {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,11 +45,15 @@ final class DownloadInputsStage implements Stage {
     if (task.channels() == null) {
       return;
     }
-    for (ChannelSpec channel : task.channels()) {
-      if (context.stopRequested()) {
-        return;
+    try {
+      for (ChannelSpec channel : task.channels()) {
+        if (context.stopRequested()) {
+          return;
+        }
+        downloadChannel(context, channel);
       }
-      downloadChannel(context, channel);
+    } catch (DownloadCancelled e) {
+      // stopped mid-object: the caller sees the stop order and reports the job stopped
     }
   }
 
@@ -108,7 +114,9 @@ final class DownloadInputsStage implements Stage {
 
   private static void download(TaskContext context, S3Uri uri, Path target) {
     try {
-      context.store.download(uri, target);
+      context.store.download(uri, target, context::stopRequested);
+    } catch (DownloadCancelled e) {
+      throw e;
     } catch (ArtifactStoreException e) {
       String reason = "ClientError: could not download " + uri + ": " + e.getMessage();
       throw e.isNotFound() ? StageFailure.fatal(reason, e) : StageFailure.retryable(reason, e);

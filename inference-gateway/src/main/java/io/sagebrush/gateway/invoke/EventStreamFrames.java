@@ -2,6 +2,7 @@ package io.sagebrush.gateway.invoke;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
@@ -37,13 +38,12 @@ final class EventStreamFrames {
             ":exception-type", exceptionType,
             ":content-type", "application/json",
             ":message-type", "exception");
-    ByteBuf payload = io.netty.buffer.Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
-    return message(alloc, headers, payload);
-  }
-
-  /** The size of a {@code PayloadPart} event carrying {@code payloadBytes}. */
-  static int payloadPartSize(int payloadBytes) {
-    return 16 + EVENT_HEADERS.length + payloadBytes;
+    ByteBuf payload = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
+    try {
+      return message(alloc, headers, payload);
+    } finally {
+      payload.release();
+    }
   }
 
   private static ByteBuf message(ByteBufAllocator alloc, byte[] headers, ByteBuf payload) {

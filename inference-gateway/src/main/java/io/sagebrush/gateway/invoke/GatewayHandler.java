@@ -59,7 +59,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   /** The request that waits for a routable table, if any (cancelled when the connection closes). */
   private Invocation routeWaiting;
 
-  /** The request whose answer is being streamed, if any. */
+  /** The streamed request (InvokeEndpointWithResponseStream) being served, if any. */
   private Invocation streaming;
 
   /** Whether the streamed answer is framed by chunks (else by the end of the connection). */
@@ -191,7 +191,8 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
         && path.length() > PREFIX.length() + suffix.length()
         && request.method().equals(HttpMethod.POST)) {
       String endpointName = path.substring(PREFIX.length(), path.length() - suffix.length());
-      new Invocation(
+      Invocation invocation =
+          new Invocation(
               gateway,
               this,
               request,
@@ -200,8 +201,12 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
               endpointName,
               requestId,
               keepAlive,
-              stream)
-          .start(ctx);
+              stream);
+      if (stream) {
+        // told when the client leaves, before or during its answer: the container's work is dropped
+        streaming = invocation;
+      }
+      invocation.start(ctx);
       return;
     }
     request.release();
@@ -296,7 +301,6 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
       String customAttributes,
       boolean keepAlive) {
     routeWaiting = null;
-    streaming = invocation;
     streamChunked = !http10;
     ByteBuf out = ctx.alloc().buffer(320);
     ByteBufUtil.writeAscii(out, "HTTP/1.1 200 OK\r\n");
@@ -326,6 +330,10 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
    * @return whether the client takes more now (else {@link Invocation#clientWritable} follows)
    */
   boolean streamPart(ByteBuf payload) {
+    if (!ctx.channel().isActive()) {
+      payload.release();
+      return false; // the client left; channelInactive tells the invocation
+    }
     ByteBuf event;
     try {
       event = EventStreamFrames.payloadPart(ctx.alloc(), payload);
@@ -394,6 +402,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
 
   private void write(ChannelFuture written, boolean keepAlive) {
     routeWaiting = null;
+    streaming = null;
     if (!keepAlive) {
       closing = true;
       ctx.channel().config().setAutoRead(false);

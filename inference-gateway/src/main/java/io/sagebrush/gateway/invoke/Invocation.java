@@ -391,6 +391,12 @@ final class Invocation implements UpstreamConnection.Exchange {
     }
     readRuntimeHeaders();
     String[] h = runtimeHeaders;
+    if (stream) {
+      // the stream's Accept travels as X-Amzn-SageMaker-Accept; it has no TargetModel
+      h[H_ACCEPT] = h[H_STREAM_ACCEPT];
+      h[H_TARGET_MODEL] = null;
+    }
+    h[H_STREAM_ACCEPT] = null;
     RuntimeError e;
     if ((e = maxLength(h[H_CONTENT_TYPE], "contentType", 1024)) != null
         || (e = maxLength(h[H_ACCEPT], "accept", 1024)) != null
@@ -398,11 +404,10 @@ final class Invocation implements UpstreamConnection.Exchange {
         || (e = maxLength(h[H_TARGET_MODEL], "targetModel", 1024)) != null
         || (e = maxLength(h[H_TARGET_VARIANT], "targetVariant", 63)) != null
         || (e = maxLength(h[H_TARGET_CONTAINER], "targetContainerHostname", 63)) != null
-        || (e = maxLength(h[H_INFERENCE_ID], "inferenceId", 64)) != null
-        || (e = maxLength(h[H_STREAM_ACCEPT], "accept", 1024)) != null) {
+        || (e = maxLength(h[H_INFERENCE_ID], "inferenceId", 64)) != null) {
       return e;
     }
-    for (int i = 0; i < RUNTIME_HEADERS.length; i++) {
+    for (int i = 0; i < FORWARDED; i++) {
       if (h[i] != null && hasLineBreak(h[i])) {
         return RuntimeError.validation(
             "The " + RUNTIME_HEADERS[i] + " header contains a line break.");
@@ -495,18 +500,18 @@ final class Invocation implements UpstreamConnection.Exchange {
   }
 
   private void send(UpstreamConnection c) {
+    if (done) {
+      // the client left while the connection was opened
+      replica.requestEnded();
+      c.channel().close();
+      return;
+    }
     upstream = c;
     ReplicaRequest forward =
         new ReplicaRequest(c.channel().alloc(), replica.invocationsPath(), replica.hostHeader());
     for (int i = 0; i < FORWARDED; i++) {
-      String value = runtimeHeaders[i];
-      if (stream && i == H_ACCEPT) {
-        value = runtimeHeaders[H_STREAM_ACCEPT]; // the stream's Accept travels under another name
-      } else if (stream && i == H_TARGET_MODEL) {
-        value = null; // no member of the streaming operation
-      }
-      if (value != null) {
-        forward.header(RUNTIME_HEADERS[i], value);
+      if (runtimeHeaders[i] != null) {
+        forward.header(RUNTIME_HEADERS[i], runtimeHeaders[i]);
       }
     }
     ByteBuf bytes = forward.body(request.content());
@@ -775,17 +780,24 @@ final class Invocation implements UpstreamConnection.Exchange {
     }
   }
 
-  /** The client connection closed during a streamed answer: the container's answer is dropped. */
+  /**
+   * The client connection of a streamed request closed: the container's answer, if one is coming,
+   * is dropped with its connection. A stream under way counts as answered (the model did nothing
+   * wrong); a request not yet answered counts nowhere.
+   */
   void clientGone() {
     if (done) {
       return;
     }
     abandonUpstream();
     if (streamStarted) {
-      route.meters().modelErrors().increment();
-      finish(500, System.nanoTime() - sentNanos);
+      finish(200, System.nanoTime() - sentNanos);
     } else {
       done = true;
+      if (routeRetry != null) {
+        routeRetry.cancel(false);
+        routeRetry = null;
+      }
       request.release();
     }
   }

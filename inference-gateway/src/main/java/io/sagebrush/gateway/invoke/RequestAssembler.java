@@ -85,9 +85,14 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
         return;
       }
       request.headers().remove(HttpHeaderNames.EXPECT);
-      ctx.writeAndFlush(
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      GatewayHandler handler = ctx.pipeline().get(GatewayHandler.class);
+      if (handler == null || !handler.busy()) {
+        // while an earlier request is answered, a 100 would land inside its answer: the client
+        // then sends the body after its own wait, as RFC 9110 10.1.1 lets it
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+      }
     }
     if (declared > maxBodyBytes) {
       oversized(ctx, request);

@@ -24,13 +24,17 @@ import java.util.List;
  * DecoderException}. After a failure the rest of the connection's bytes are dropped.
  *
  * <p>After {@link #streamNextAnswer()}, the next 2xx answer is passed on as it arrives, as {@link
- * ReplicaStream} messages: its head, a part per chunk of a chunked body (each chunk at most the
- * body limit) or per read of any other body (no limit on the whole), and its end.
+ * ReplicaStream} messages: its head, a part per chunk of a chunked body (a chunk over {@link
+ * #MAX_STREAM_PART} bytes, or over the body limit when that is smaller, in parts of that size) or
+ * per read of any other body, and its end. A streamed body as a whole has no size limit.
  */
 public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
   static final int MAX_STATUS_LINE = 4096;
   static final int MAX_HEADERS = 16384;
   private static final int MAX_CHUNK_LINE = 1024;
+
+  /** The largest part of a streamed answer (event-stream payloads must stay under 16 MiB). */
+  public static final int MAX_STREAM_PART = 1024 * 1024;
 
   private static final ByteProcessor LF = new ByteProcessor.IndexOfProcessor((byte) '\n');
   private static final byte[] CONTENT_LENGTH = ascii("content-length");
@@ -166,7 +170,7 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
             state = State.TRAILERS;
             headerBytes = 0;
           } else {
-            if (bodySize() + size > maxBodyBytes) {
+            if (!streaming && bodySize() + size > maxBodyBytes) {
               throw tooLarge();
             }
             remaining = size;
@@ -174,11 +178,14 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
           }
         }
         case CHUNK_DATA -> {
+          if (streaming) {
+            if (streamChunkData(ctx, in, out)) {
+              state = State.CHUNK_END;
+            }
+            continue;
+          }
           if (!appendBody(ctx, in)) {
             return;
-          }
-          if (streaming) {
-            out.add(new ReplicaStream.Part(takeBody()));
           }
           state = State.CHUNK_END;
         }
@@ -400,6 +407,32 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
       if (remaining != Long.MAX_VALUE) {
         remaining -= n;
       }
+    }
+    return remaining == 0;
+  }
+
+  /**
+   * Collects a streamed chunk's data, passing it on whole or in parts of {@link #MAX_STREAM_PART}
+   * bytes (or of the body limit, when smaller).
+   *
+   * @return true when the chunk's data is complete (and passed on)
+   */
+  private boolean streamChunkData(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    int partLimit = Math.min(MAX_STREAM_PART, maxBodyBytes);
+    int n = (int) Math.min(in.readableBytes(), Math.min(remaining, partLimit - bodySize()));
+    if (body == null && n == remaining) {
+      // the usual case: the whole chunk is here, passed on without a copy
+      remaining = 0;
+      out.add(new ReplicaStream.Part(in.readRetainedSlice(n)));
+      return true;
+    }
+    if (body == null) {
+      body = ctx.alloc().compositeBuffer(1024);
+    }
+    body.addComponent(true, in.readRetainedSlice(n));
+    remaining -= n;
+    if (remaining == 0 || bodySize() >= partLimit) {
+      out.add(new ReplicaStream.Part(takeBody()));
     }
     return remaining == 0;
   }

@@ -27,7 +27,9 @@ import java.util.concurrent.Executors;
  *   <li>{@code break}: 200, chunked, one chunk, then the connection closes;
  *   <li>{@code stall MS}: 200, chunked, one chunk, then MS of silence, then the connection closes;
  *   <li>{@code big N SIZE}: 200, chunked, N chunks of SIZE bytes as fast as the connection takes
- *       them ({@link #chunksWritten} counts them).
+ *       them ({@link #chunksWritten} counts them);
+ *   <li>{@code late START N GAP_MS}: START ms of silence, then as {@code chunks N GAP_MS}, counted
+ *       in {@link #chunksWritten} (a write that fails because the gateway left ends it).
  * </ul>
  *
  * The custom attributes are echoed; the last request's headers are kept (names in lower case).
@@ -124,6 +126,18 @@ public final class StreamingReplica implements AutoCloseable {
               out.write(sizeLine);
               out.write(data);
               out.write(new byte[] {'\r', '\n'});
+              chunksWritten.incrementAndGet();
+            }
+            write(out, "0\r\n\r\n");
+          }
+          case "late" -> {
+            String[] args = command[2].split(" ");
+            chunksWritten.set(0);
+            Thread.sleep(Long.parseLong(command[1]));
+            write(out, streamHead(attributes));
+            for (int i = 0; i < Integer.parseInt(args[0]); i++) {
+              Thread.sleep(Long.parseLong(args[1]));
+              write(out, chunk("{\"part\":" + i + "}\n"));
               chunksWritten.incrementAndGet();
             }
             write(out, "0\r\n\r\n");

@@ -14,6 +14,7 @@ import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.sagebrush.artifacts.ArtifactStoreException;
+import io.sagebrush.artifacts.DownloadCancelled;
 import io.sagebrush.artifacts.Manifest;
 import io.sagebrush.artifacts.S3Uri;
 import io.sagebrush.artifacts.StoredObject;
@@ -22,6 +23,7 @@ import io.sagebrush.protocol.StorageSettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -41,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -60,6 +63,9 @@ public final class ArtifactStore implements AutoCloseable {
 
   /** How many objects a directory or prefix transfer moves at once. */
   public static final int PARALLEL_TRANSFERS = 8;
+
+  /** The buffer of a cancellable download: how much is read between two looks at the cancel. */
+  public static final int COPY_BUFFER_BYTES = 64 * 1024;
 
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
@@ -284,15 +290,37 @@ public final class ArtifactStore implements AutoCloseable {
    * creating parent directories.
    */
   public void download(S3Uri object, Path file) {
+    download(object, file, () -> false);
+  }
+
+  /**
+   * {@link #download(S3Uri, Path)} that can be cancelled: {@code cancelled} is asked before each
+   * {@value #COPY_BUFFER_BYTES}-byte read, and once it says true the download stops, the connection
+   * is dropped and {@code file} is left as it was.
+   *
+   * @throws DownloadCancelled when it was cancelled
+   */
+  public void download(S3Uri object, Path file, BooleanSupplier cancelled) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".part");
       try {
         try (InputStream in =
-            client.getObject(
-                GetObjectArgs.builder().bucket(object.bucket()).object(object.key()).build())) {
-          Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                client.getObject(
+                    GetObjectArgs.builder().bucket(object.bucket()).object(object.key()).build());
+            OutputStream out = Files.newOutputStream(tmp)) {
+          byte[] buffer = new byte[COPY_BUFFER_BYTES];
+          int n;
+          while (true) {
+            if (cancelled.getAsBoolean()) {
+              throw new DownloadCancelled("The download of " + object + " was cancelled");
+            }
+            if ((n = in.read(buffer)) < 0) {
+              break;
+            }
+            out.write(buffer, 0, n);
+          }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {

@@ -173,6 +173,28 @@ class ArtifactStoreIT {
   }
 
   @Test
+  void aCancelledDownloadStopsBetweenReadsAndLeavesTheTargetAsItWas() throws IOException {
+    byte[] big = new byte[8 * ArtifactStore.COPY_BUFFER_BYTES];
+    store.putBytes(uri("big.bin"), big, "application/octet-stream");
+    Path target = Files.writeString(tmp.resolve("big.bin"), "old content");
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    assertThatThrownBy(
+            () -> store.download(uri("big.bin"), target, () -> asked.incrementAndGet() > 2))
+        .isInstanceOf(io.sagebrush.artifacts.DownloadCancelled.class)
+        .hasMessageContaining(uri("big.bin").toString());
+
+    assertThat(asked).hasValue(3); // two reads, then the cancel: not the whole object
+    assertThat(target).hasContent("old content");
+    try (var files = Files.list(tmp)) {
+      assertThat(files).containsExactly(target); // no part file left
+    }
+    store.download(uri("big.bin"), target, () -> false);
+    assertThat(Files.size(target)).isEqualTo(big.length);
+  }
+
+  @Test
   void downloadOfAMissingKeyIsNotFoundAndLeavesNoFile() {
     Path target = tmp.resolve("never.bin");
 
