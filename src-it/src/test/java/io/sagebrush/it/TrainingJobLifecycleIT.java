@@ -10,6 +10,7 @@ import static io.sagebrush.it.support.TrainingJobs.download;
 import static io.sagebrush.it.support.TrainingJobs.uniqueName;
 import static io.sagebrush.it.support.TrainingJobs.upload;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sagebrush.it.support.Archives;
@@ -194,6 +195,33 @@ class TrainingJobLifecycleIT {
     assertThat(job.secondaryStatusTransitions())
         .extracting(SecondaryStatusTransition::statusAsString)
         .endsWith("Failed");
+  }
+
+  @Test
+  void deleteTrainingJobRemovesAnEndedJobAndFreesItsName() {
+    String name = uniqueName("deleted");
+    sm.createTrainingJob(aTrainerJob(name, Map.of("mode", "sleep", "seconds", "600")).build());
+    assertThatThrownBy(() -> sm.deleteTrainingJob(r -> r.trainingJobName(name)))
+        .as("a job that has not ended")
+        .isInstanceOf(software.amazon.awssdk.services.sagemaker.model.ResourceInUseException.class)
+        .hasMessageContaining("is in status InProgress");
+    sm.stopTrainingJob(r -> r.trainingJobName(name));
+    assertThat(awaitEnded(sm, name, JOB_TIMEOUT).trainingJobStatus())
+        .isEqualTo(TrainingJobStatus.STOPPED);
+
+    sm.deleteTrainingJob(r -> r.trainingJobName(name));
+
+    assertThatThrownBy(() -> sm.describeTrainingJob(r -> r.trainingJobName(name)))
+        .isInstanceOf(software.amazon.awssdk.services.sagemaker.model.SageMakerException.class)
+        .hasMessageContaining("Requested resource not found.");
+    assertThat(sm.listTrainingJobs(r -> r.nameContains(name)).trainingJobSummaries()).isEmpty();
+    assertThatThrownBy(() -> sm.deleteTrainingJob(r -> r.trainingJobName(name)))
+        .isInstanceOf(
+            software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException.class);
+    // the name is free again
+    sm.createTrainingJob(aTrainerJob(name, Map.of("mode", "noop")).build());
+    assertThat(awaitEnded(sm, name, JOB_TIMEOUT).trainingJobStatus())
+        .isEqualTo(TrainingJobStatus.COMPLETED);
   }
 
   @Test

@@ -195,6 +195,39 @@ class TrainingJobLifecycleIT {
   }
 
   @Test
+  void deleteRemovesOnlyAnEndedJobAndItsNameCanBeUsedAgain() {
+    String agent = registerAgent();
+    TaskAssignment task = placeAndTake(agent, "to-delete");
+    report(agent, task, TaskPhase.RUNNING);
+    assertThatThrownBy(() -> jobs.delete("to-delete"))
+        .isInstanceOfSatisfying(
+            SagebrushException.class,
+            e ->
+                assertThat(e.code()).isEqualTo(io.sagebrush.common.error.ErrorCode.RESOURCE_IN_USE))
+        .hasMessageContaining("is in status InProgress");
+    report(agent, task, TaskPhase.UPLOADING);
+    report(agent, task, TaskPhase.SUCCEEDED);
+    assertThat(jobs.describe("to-delete").status()).isEqualTo(TrainingJobStatus.Completed);
+
+    jobs.delete("TO-DELETE"); // names are case-insensitive
+
+    assertThatThrownBy(() -> jobs.describe("to-delete"))
+        .isInstanceOf(SagebrushException.class)
+        .hasMessage("Requested resource not found.");
+    assertThatThrownBy(() -> jobs.delete("to-delete"))
+        .isInstanceOfSatisfying(
+            SagebrushException.class,
+            e ->
+                assertThat(e.code())
+                    .isEqualTo(io.sagebrush.common.error.ErrorCode.RESOURCE_NOT_FOUND));
+    TrainingJobView again = jobs.create(aTrainingJob("to-delete").build());
+    assertThat(again.status()).isEqualTo(TrainingJobStatus.InProgress);
+    assertThat(jobs.describe("to-delete").transitions())
+        .extracting(StatusTransition::status)
+        .containsExactly(SecondaryStatus.Starting);
+  }
+
+  @Test
   void stopWhileQueuedEndsStoppedWithoutStartingAContainer() {
     jobs.create(aTrainingJob("queued").build());
     jobs.stop("queued");

@@ -16,8 +16,8 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs and StopTrainingJob; also used by the
- * REST edge so both answer alike.
+ * CreateTrainingJob, DescribeTrainingJob, ListTrainingJobs, StopTrainingJob and DeleteTrainingJob;
+ * also used by the REST edge so both answer alike.
  */
 @Component
 public class TrainingJobOperations implements AwsOperationProvider {
@@ -45,6 +45,13 @@ public class TrainingJobOperations implements AwsOperationProvider {
             r -> {
               stop(r.trainingJobName());
               return null;
+            }),
+        AwsOperation.of(
+            "SageMaker.DeleteTrainingJob",
+            TrainingJobNameRequest.class,
+            r -> {
+              delete(r.trainingJobName());
+              return null;
             }));
   }
 
@@ -70,5 +77,10 @@ public class TrainingJobOperations implements AwsOperationProvider {
   public void stop(String name) {
     TrainingJobRequestValidator.validateName("trainingJobName", name);
     service.stop(name);
+  }
+
+  public void delete(String name) {
+    TrainingJobRequestValidator.validateName("trainingJobName", name);
+    service.delete(name);
   }
 }

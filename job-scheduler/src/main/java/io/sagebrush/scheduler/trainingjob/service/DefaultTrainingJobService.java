@@ -1,6 +1,7 @@
 package io.sagebrush.scheduler.trainingjob.service;
 
 import io.sagebrush.common.arn.Arns;
+import io.sagebrush.common.error.ErrorCode;
 import io.sagebrush.common.error.SagebrushException;
 import io.sagebrush.protocol.AgentRegistration;
 import io.sagebrush.scheduler.agent.adapter.persistence.AgentStore;
@@ -165,6 +166,39 @@ public class DefaultTrainingJobService implements TrainingJobService {
             (where, params, orderBy, offset, limit) ->
                 tx.execute(s -> store.list(where, params, orderBy, offset, limit)),
             j -> j.view(List.of(), List.of()));
+  }
+
+  @Override
+  public void delete(String name) {
+    CasRetry.run(
+        () ->
+            tx.execute(
+                s -> {
+                  TrainingJob job =
+                      store
+                          .findByName(name == null ? "" : name)
+                          .orElseThrow(
+                              () ->
+                                  new SagebrushException(ErrorCode.RESOURCE_NOT_FOUND, NOT_FOUND));
+                  if (!job.state().terminal()) {
+                    throw SagebrushException.inUse(
+                        "Training job "
+                            + job.name()
+                            + " is in status "
+                            + job.state().status()
+                            + "; only a job that has ended (Completed, Failed or Stopped) can be"
+                            + " deleted.");
+                  }
+                  if (store.liveTaskOf(job.id()).isPresent()) {
+                    throw SagebrushException.inUse(
+                        "Training job "
+                            + job.name()
+                            + " has ended, but its agent is still finishing its task. Try again"
+                            + " shortly.");
+                  }
+                  store.delete(job);
+                  return null;
+                }));
   }
 
   /**

@@ -36,4 +36,13 @@ public interface TrainingJobService {
    *     that already ended
    */
   void stop(String name);
+
+  /**
+   * Deletes a job that has ended (Completed, Failed or Stopped) with its history, metrics and tags;
+   * its name can be used again. Its logs and S3 artifacts stay.
+   *
+   * @throws io.sagebrush.common.error.SagebrushException RESOURCE_NOT_FOUND for an unknown name;
+   *     RESOURCE_IN_USE for a job that has not ended, or whose agent is still finishing its task
+   */
+  void delete(String name);
 }

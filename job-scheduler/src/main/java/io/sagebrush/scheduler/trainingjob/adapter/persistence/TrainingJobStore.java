@@ -209,6 +209,30 @@ public class TrainingJobStore {
     }
   }
 
+  /**
+   * Removes the job with its history, tasks, metrics and tags, if the row still has the version the
+   * job was loaded at.
+   *
+   * @throws ConcurrentUpdateException when the row changed since
+   */
+  public void delete(TrainingJob job) {
+    TrainingJobEntity e = em.find(TrainingJobEntity.class, job.id());
+    if (e == null || e.version != job.version()) {
+      throw new ConcurrentUpdateException("training job " + job.name() + " changed concurrently");
+    }
+    em.detach(e);
+    jdbc.update("DELETE FROM training_job_metric WHERE job_id = ?", job.id());
+    jdbc.update("DELETE FROM training_job_transition WHERE job_id = ?", job.id());
+    jdbc.update("DELETE FROM training_task WHERE job_id = ?", job.id());
+    jdbc.update("DELETE FROM resource_tag WHERE resource_arn = ?", job.arn());
+    int n =
+        jdbc.update(
+            "DELETE FROM training_job WHERE id = ? AND version = ?", job.id(), job.version());
+    if (n == 0) {
+      throw new ConcurrentUpdateException("training job " + job.name() + " changed concurrently");
+    }
+  }
+
   public Optional<TrainingJob> findByName(String name) {
     return jobs.findByNameLower(name.toLowerCase(Locale.ROOT)).map(this::toDomain);
   }
