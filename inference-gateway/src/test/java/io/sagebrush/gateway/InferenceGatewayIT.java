@@ -394,6 +394,36 @@ class InferenceGatewayIT {
   }
 
   @Test
+  void statefulSessionsAndInferenceComponentsAreRefusedNotIgnored() {
+    table(anEndpoint("ep-plain", aVariant("AllTraffic", 1, a1.url())));
+    int before = a1.invocations();
+
+    assertThatThrownBy(
+            () ->
+                runtime.invokeEndpoint(
+                    InvokeEndpointRequest.builder()
+                        .endpointName("ep-plain")
+                        .contentType("text/csv")
+                        .sessionId("NEW_SESSION")
+                        .body(SdkBytes.fromUtf8String("1"))
+                        .build()))
+        .isInstanceOf(ValidationErrorException.class)
+        .hasMessageContaining("does not support stateful sessions");
+    assertThatThrownBy(
+            () ->
+                runtime.invokeEndpoint(
+                    InvokeEndpointRequest.builder()
+                        .endpointName("ep-plain")
+                        .contentType("text/csv")
+                        .inferenceComponentName("ic-1")
+                        .body(SdkBytes.fromUtf8String("1"))
+                        .build()))
+        .isInstanceOf(ValidationErrorException.class)
+        .hasMessageContaining("Inference component ic-1 not found for endpoint ep-plain");
+    assertThat(a1.invocations()).isEqualTo(before); // nothing reached the container
+  }
+
+  @Test
   void aContainer201IsAnswered200() throws Exception {
     try (FakeReplica created = FakeReplica.start("created").failWith(201, "made")) {
       table(anEndpoint("ep-201", aVariant("A", 1, created.url())));

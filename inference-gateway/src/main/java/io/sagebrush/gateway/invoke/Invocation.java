@@ -85,6 +85,9 @@ final class Invocation implements UpstreamConnection.Exchange {
   static final AsciiString INVOKED_VARIANT =
       AsciiString.cached("x-Amzn-Invoked-Production-Variant");
   private static final AsciiString STREAM_ACCEPT = AsciiString.cached("X-Amzn-SageMaker-Accept");
+  private static final AsciiString SESSION_ID = AsciiString.cached("X-Amzn-SageMaker-Session-Id");
+  private static final AsciiString INFERENCE_COMPONENT =
+      AsciiString.cached("X-Amzn-SageMaker-Inference-Component");
   static final AsciiString MODEL_CONTENT_TYPE = AsciiString.cached("X-Amzn-SageMaker-Content-Type");
 
   /**
@@ -99,7 +102,9 @@ final class Invocation implements UpstreamConnection.Exchange {
     TARGET_MODEL,
     TARGET_VARIANT,
     TARGET_CONTAINER,
-    STREAM_ACCEPT
+    STREAM_ACCEPT,
+    SESSION_ID,
+    INFERENCE_COMPONENT
   };
 
   private static final int FORWARDED = 5;
@@ -111,6 +116,8 @@ final class Invocation implements UpstreamConnection.Exchange {
   private static final int H_TARGET_VARIANT = 5;
   private static final int H_TARGET_CONTAINER = 6;
   private static final int H_STREAM_ACCEPT = 7;
+  private static final int H_SESSION_ID = 8;
+  private static final int H_INFERENCE_COMPONENT = 9;
 
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(
@@ -412,6 +419,21 @@ final class Invocation implements UpstreamConnection.Exchange {
         return RuntimeError.validation(
             "The " + RUNTIME_HEADERS[i] + " header contains a line break.");
       }
+    }
+    if (h[H_SESSION_ID] != null) {
+      // requests of one session would be spread over the replicas: refused rather than ignored
+      return RuntimeError.validation(
+          "Endpoint "
+              + endpointName
+              + " does not support stateful sessions (X-Amzn-SageMaker-Session-Id).");
+    }
+    if (h[H_INFERENCE_COMPONENT] != null) {
+      return RuntimeError.validation(
+          "Inference component "
+              + h[H_INFERENCE_COMPONENT]
+              + " not found for endpoint "
+              + endpointName
+              + ": Sagebrush endpoints serve production variants, not inference components.");
     }
     String model = h[H_TARGET_MODEL];
     if (model != null && model.isEmpty()) {
