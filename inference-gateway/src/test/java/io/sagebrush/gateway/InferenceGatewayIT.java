@@ -424,6 +424,16 @@ class InferenceGatewayIT {
   }
 
   @Test
+  void invokeEndpointAsyncIsAValidationErrorThatSaysItIsNotSupported() {
+    assertThatThrownBy(
+            () ->
+                runtime.invokeEndpointAsync(
+                    b -> b.endpointName("ep-plain").inputLocation("s3://data/in/payload.csv")))
+        .isInstanceOf(ValidationErrorException.class)
+        .hasMessageContaining("InvokeEndpointAsync is not supported by Sagebrush");
+  }
+
+  @Test
   void aContainer201IsAnswered200() throws Exception {
     try (FakeReplica created = FakeReplica.start("created").failWith(201, "made")) {
       table(anEndpoint("ep-201", aVariant("A", 1, created.url())));

@@ -40,6 +40,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private static final String PREFIX = "/endpoints/";
   private static final String SUFFIX = "/invocations";
   private static final String STREAM_SUFFIX = "/invocations-response-stream";
+  private static final String ASYNC_SUFFIX = "/async-invocations";
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
   private static final int COPY_BODY_BYTES = 8192;
@@ -210,6 +211,18 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     request.release();
+    if (path.startsWith(PREFIX)
+        && path.endsWith(ASYNC_SUFFIX)
+        && request.method().equals(HttpMethod.POST)) {
+      respondError(
+          RuntimeError.validation(
+              "InvokeEndpointAsync is not supported by Sagebrush: endpoints answer real-time"
+                  + " requests (InvokeEndpoint, InvokeEndpointWithResponseStream) only; an"
+                  + " endpoint config's AsyncInferenceConfig is stored but not acted on."),
+          requestId,
+          keepAlive);
+      return;
+    }
     if (path.equals("/ping")
         && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
       FullHttpResponse ok =
