@@ -72,7 +72,7 @@ class ResponseStreamIT {
                 .home(home)
                 .credentials(ACCESS, SECRET)
                 .accountId("123456789012")
-                .modelTimeout(Duration.ofMillis(3000))
+                .modelTimeout(Duration.ofMillis(6000))
                 .ioThreads(2)
                 .build(),
             routes,
@@ -194,13 +194,13 @@ class ResponseStreamIT {
 
   @Test
   void aContainerThatStallsMidStreamEndsItWithATimeOutError() throws Exception {
-    Streamed s = stream("ep-stream", "stall 6000");
+    Streamed s = stream("ep-stream", "stall 9000");
 
     assertThat(s.parts()).containsExactly("{\"part\":0}\n");
     assertThat(s.error()).isInstanceOf(ModelStreamErrorException.class);
     ModelStreamErrorException error = (ModelStreamErrorException) s.error();
     assertThat(error.errorCode()).isEqualTo("ModelInvocationTimeExceeded");
-    assertThat(error.getMessage()).contains("model time-out of 3000 ms");
+    assertThat(error.getMessage()).contains("model time-out of 6000 ms");
   }
 
   @Test
@@ -254,8 +254,8 @@ class ResponseStreamIT {
 
   @Test
   void aClientThatStopsReadingStopsTheGatewayReadingTheContainer() throws Exception {
-    int chunks = 1000;
-    int size = 64 * 1024; // 64 MiB in all: more than every socket buffer on the way can hold
+    int chunks = 600;
+    int size = 64 * 1024; // 37.5 MiB in all: several times what the socket buffers hold (~9 MiB)
     java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.atomic.AtomicReference<org.reactivestreams.Subscription> subscription =
         new java.util.concurrent.atomic.AtomicReference<>();
@@ -327,5 +327,61 @@ class ResponseStreamIT {
     int written = replica.chunksWritten();
     Thread.sleep(300);
     assertThat(replica.chunksWritten()).isEqualTo(written).isLessThan(5);
+  }
+
+  @Test
+  void anHttp10ClientGetsTheStreamEndedByTheClose() throws Exception {
+    byte[] body = "chunks 2 0".getBytes(StandardCharsets.UTF_8);
+    String path = "/endpoints/ep-stream/invocations-response-stream";
+    String host = "localhost:" + gateway.port();
+    software.amazon.awssdk.http.SdkHttpRequest unsigned =
+        software.amazon.awssdk.http.SdkHttpRequest.builder()
+            .method(software.amazon.awssdk.http.SdkHttpMethod.POST)
+            .uri(URI.create("https://" + host + path))
+            .putHeader("Content-Type", "text/csv")
+            .putHeader("X-Amzn-SageMaker-Accept", "application/jsonlines")
+            .build();
+    var signed =
+        software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create()
+            .sign(
+                r ->
+                    r.identity(
+                            software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create(
+                                ACCESS, SECRET))
+                        .request(unsigned)
+                        .payload(
+                            software.amazon.awssdk.http.ContentStreamProvider.fromByteArray(body))
+                        .putProperty(
+                            software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner
+                                .SERVICE_SIGNING_NAME,
+                            "sagemaker")
+                        .putProperty(
+                            software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME,
+                            "us-east-1"));
+    StringBuilder request = new StringBuilder("POST " + path + " HTTP/1.0\r\n");
+    signed
+        .request()
+        .headers()
+        .forEach(
+            (k, vs) -> vs.forEach(v -> request.append(k).append(": ").append(v).append("\r\n")));
+    request.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    request.append(new String(body, StandardCharsets.ISO_8859_1));
+
+    try (io.sagebrush.gateway.support.RawHttp client =
+        new io.sagebrush.gateway.support.RawHttp(
+            gateway.port(), InferenceGatewayIT.trustGatewayCertificateIn(home))) {
+      io.sagebrush.gateway.support.RawHttp.Response head =
+          client.send(request.toString()).readHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("Content-Type")).isEqualTo("application/vnd.amazon.eventstream");
+      assertThat(head.header("Transfer-Encoding")).isNull();
+      assertThat(head.header("Connection")).isEqualTo("close");
+      byte[] events = client.readToEnd(); // the stream ends with the connection
+      List<String> parts = new java.util.ArrayList<>();
+      new software.amazon.eventstream.MessageDecoder(
+              m -> parts.add(new String(m.getPayload(), StandardCharsets.UTF_8)))
+          .feed(java.nio.ByteBuffer.wrap(events));
+      assertThat(parts).containsExactly("{\"part\":0}\n", "{\"part\":1}\n");
+    }
   }
 }

@@ -75,6 +75,11 @@ public final class RawHttp implements AutoCloseable {
     return new Response(status, headers, body);
   }
 
+  /** Every byte until the server closes the connection (a body framed by the close). */
+  public byte[] readToEnd() throws IOException {
+    return in.readAllBytes();
+  }
+
   /** True when the server closed the connection (no further byte arrives). */
   public boolean closedByServer() throws IOException {
     try {
