@@ -14,18 +14,14 @@ import io.sagebrush.gateway.routing.RoutingTableHolder;
 import io.sagebrush.gateway.support.FakeReplica;
 import io.sagebrush.gateway.support.LeakRecorder;
 import io.sagebrush.gateway.support.RawHttp;
+import io.sagebrush.gateway.support.TestGateways;
 import io.sagebrush.gateway.support.VanishingReplica;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -41,7 +37,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,19 +86,7 @@ class InferenceGatewayIT {
     b1 = FakeReplica.start("b1");
     failing = FakeReplica.start("failing");
     slow = FakeReplica.start("slow").delay(3000);
-    gateway =
-        InferenceGateway.start(
-            GatewayConfig.builder()
-                .bindAddress("127.0.0.1")
-                .port(0)
-                .home(home)
-                .credentials(ACCESS, SECRET)
-                .accountId(ACCOUNT)
-                .modelTimeout(Duration.ofMillis(1500))
-                .ioThreads(2)
-                .build(),
-            routes,
-            registry);
+    gateway = TestGateways.start(home, ACCESS, SECRET, Duration.ofMillis(1500), routes, registry);
     http =
         ApacheHttpClient.builder()
             .tlsTrustManagersProvider(() -> trustGatewayCertificate())
@@ -123,35 +106,11 @@ class InferenceGatewayIT {
   }
 
   static SageMakerRuntimeClient client(String secret, String access) {
-    return SageMakerRuntimeClient.builder()
-        .endpointOverride(URI.create("https://localhost:" + gateway.port()))
-        .region(Region.EU_WEST_1)
-        .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(access, secret)))
-        .httpClient(http)
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .build();
+    return TestGateways.runtime(gateway, http, access, secret);
   }
 
   static TrustManager[] trustGatewayCertificate() {
-    return trustGatewayCertificateIn(home);
-  }
-
-  /** Trusts the certificate a gateway generated under {@code gatewayHome}. */
-  static TrustManager[] trustGatewayCertificateIn(Path gatewayHome) {
-    try (InputStream in = Files.newInputStream(gatewayHome.resolve("tls/gateway-cert.pem"))) {
-      X509Certificate certificate =
-          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      store.setCertificateEntry("gateway", certificate);
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      return factory.getTrustManagers();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return TestGateways.trusting(home);
   }
 
   static void table(io.sagebrush.protocol.RoutingTable.EndpointRoute... endpoints) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sagebrush.gateway.routing.RoutingTableHolder;
 import io.sagebrush.gateway.support.LeakRecorder;
 import io.sagebrush.gateway.support.StreamingReplica;
+import io.sagebrush.gateway.support.TestGateways;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,23 +65,11 @@ class ResponseStreamIT {
   static void start() throws Exception {
     LeakRecorder.install();
     replica = new StreamingReplica();
-    gateway =
-        InferenceGateway.start(
-            GatewayConfig.builder()
-                .bindAddress("127.0.0.1")
-                .port(0)
-                .home(home)
-                .credentials(ACCESS, SECRET)
-                .accountId("123456789012")
-                .modelTimeout(Duration.ofMillis(6000))
-                .ioThreads(2)
-                .build(),
-            routes,
-            registry);
+    gateway = TestGateways.start(home, ACCESS, SECRET, Duration.ofMillis(6000), routes, registry);
     routes.set(aTable(1, anEndpoint("ep-stream", aVariant("Streamer", 1, replica.url()))));
     http =
         NettyNioAsyncHttpClient.builder()
-            .tlsTrustManagersProvider(() -> InferenceGatewayIT.trustGatewayCertificateIn(home))
+            .tlsTrustManagersProvider(() -> TestGateways.trusting(home))
             .build();
     runtime =
         SageMakerRuntimeAsyncClient.builder()
@@ -221,16 +210,9 @@ class ResponseStreamIT {
     }
     try (SdkHttpClient syncHttp =
             ApacheHttpClient.builder()
-                .tlsTrustManagersProvider(() -> InferenceGatewayIT.trustGatewayCertificateIn(home))
+                .tlsTrustManagersProvider(() -> TestGateways.trusting(home))
                 .build();
-        SageMakerRuntimeClient sync =
-            SageMakerRuntimeClient.builder()
-                .endpointOverride(URI.create("https://localhost:" + gateway.port()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
-                .httpClient(syncHttp)
-                .build()) {
+        SageMakerRuntimeClient sync = TestGateways.runtime(gateway, syncHttp, ACCESS, SECRET)) {
       String answer =
           sync.invokeEndpoint(
                   b ->
@@ -368,8 +350,7 @@ class ResponseStreamIT {
     request.append(new String(body, StandardCharsets.ISO_8859_1));
 
     try (io.sagebrush.gateway.support.RawHttp client =
-        new io.sagebrush.gateway.support.RawHttp(
-            gateway.port(), InferenceGatewayIT.trustGatewayCertificateIn(home))) {
+        new io.sagebrush.gateway.support.RawHttp(gateway.port(), TestGateways.trusting(home))) {
       io.sagebrush.gateway.support.RawHttp.Response head =
           client.send(request.toString()).readHead();
       assertThat(head.status()).isEqualTo(200);

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sagebrush.it.support.AwsCli;
 import io.sagebrush.it.support.AwsClients;
 import io.sagebrush.it.support.GatewayClients;
 import io.sagebrush.it.support.SagebrushServerProcess;
@@ -316,7 +317,7 @@ class ResponseStreamIT {
         "no python3 with a boto3 that has invoke_endpoint_with_response_stream");
     awaitInService(sm, endpoint, START_TIMEOUT);
 
-    ProcessResult run =
+    AwsCli.Result run =
         runPython(
             python.get(),
             dir,
@@ -348,8 +349,6 @@ class ResponseStreamIT {
             "CustomAttributes c1");
   }
 
-  record ProcessResult(int exitCode, String stdout, String stderr) {}
-
   /**
    * {@code /usr/bin/python3}, else the {@code python3} on the PATH, whose boto3 knows
    * InvokeEndpointWithResponseStream (botocore from spring 2023 on; Debian bookworm's is older).
@@ -374,40 +373,11 @@ class ResponseStreamIT {
     return Optional.empty();
   }
 
-  /**
-   * Runs {@code python args...} in {@code workDir} (60 s at most) as a new user would: the server's
-   * credentials and region in the environment, no AWS config or credentials files.
-   */
-  private static ProcessResult runPython(Path python, Path workDir, String... args)
+  private static AwsCli.Result runPython(Path python, Path workDir, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(python.toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("AWS_"));
-    env.put("AWS_ACCESS_KEY_ID", SagebrushServerProcess.ACCESS_KEY);
-    env.put("AWS_SECRET_ACCESS_KEY", SagebrushServerProcess.SECRET_KEY);
-    env.put("AWS_DEFAULT_REGION", SagebrushServerProcess.REGION);
-    env.put("AWS_CONFIG_FILE", workDir.resolve("no-config").toString());
-    env.put("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-credentials").toString());
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    Path out = Files.createTempFile(workDir, "python", ".out");
-    Path err = Files.createTempFile(workDir, "python", ".err");
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(
-          python
-              + " timed out; stdout: "
-              + Files.readString(out)
-              + "; stderr: "
-              + Files.readString(err));
-    }
-    return new ProcessResult(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return AwsCli.runAsNewUser(command, workDir, Duration.ofSeconds(60));
   }
 }

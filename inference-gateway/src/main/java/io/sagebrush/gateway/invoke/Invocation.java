@@ -731,9 +731,7 @@ final class Invocation implements UpstreamConnection.Exchange {
     if (done || upstream != c) {
       return;
     }
-    upstream = null;
-    replica.requestEnded();
-    c.abandon();
+    abandonUpstream();
     if (streamStarted) {
       endStreamWithError(
           "ModelInvocationTimeExceeded",
@@ -815,12 +813,7 @@ final class Invocation implements UpstreamConnection.Exchange {
     if (streamStarted) {
       finish(200, System.nanoTime() - sentNanos);
     } else {
-      done = true;
-      if (routeRetry != null) {
-        routeRetry.cancel(false);
-        routeRetry = null;
-      }
-      request.release();
+      cancelRouteWait(); // frees the body, and stops a wait for the table if there is one
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,15 @@ public final class AwsCli {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.addAll(List.of(args));
+    return runAsNewUser(command, workDir, Duration.ofMinutes(2));
+  }
+
+  /**
+   * Runs a client program (the CLI, or Python with boto3) in {@code workDir} as a new user would:
+   * the server's credentials and region in the environment, no AWS config or credentials files.
+   */
+  public static Result runAsNewUser(List<String> command, Path workDir, Duration timeout)
+      throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("AWS_"));
@@ -49,13 +59,18 @@ public final class AwsCli {
     env.put("AWS_SHARED_CREDENTIALS_FILE", workDir.resolve("no-credentials").toString());
     env.put("AWS_PAGER", "");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
-    Path out = Files.createTempFile(workDir, "aws", ".out");
-    Path err = Files.createTempFile(workDir, "aws", ".err");
+    Path out = Files.createTempFile(workDir, "client", ".out");
+    Path err = Files.createTempFile(workDir, "client", ".err");
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("aws " + String.join(" ", args) + " timed out");
+      throw new AssertionError(
+          String.join(" ", command)
+              + " timed out; stdout: "
+              + Files.readString(out)
+              + "; stderr: "
+              + Files.readString(err));
     }
     return new Result(
         process.exitValue(),
