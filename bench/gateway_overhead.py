@@ -140,6 +140,24 @@ def _descendants(pids):
     return out
 
 
+def _ctx_switches(pid):
+    """Voluntary plus involuntary context switches of all the threads of a process."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as fh:
+                for line in fh:
+                    if "ctxt_switches:" in line:
+                        total += int(line.split()[-1])
+        except (OSError, ValueError):
+            pass
+    return total
+
+
 class CpuWatch:
     """CPU used during a run: by the process group `proxy` (nginx proxy or gateway, the part
     under test), by the replica, by wrk (a reaped child: getrusage), and by everything else on
@@ -154,6 +172,7 @@ class CpuWatch:
         self.t0 = time.time()
         self.busy0 = _total_busy_jiffies()
         self.own0 = {p: _pid_jiffies(p) for p in self.own}
+        self.switches0 = sum(_ctx_switches(p) for p in self.proxy)
         ru = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.children0 = ru.ru_utime + ru.ru_stime
         return self
@@ -166,6 +185,7 @@ class CpuWatch:
         self.wrk_cpu = ru.ru_utime + ru.ru_stime - self.children0
         own = sum(delta.values()) + self.wrk_cpu
         self.proxy_cpu = sum(v for p, v in delta.items() if p in self.proxy)
+        self.proxy_switches = sum(_ctx_switches(p) for p in self.proxy) - self.switches0
         self.others_cores = max(0.0, (busy - own) / secs)
         self.wrk_cores = self.wrk_cpu / secs
         self.loadavg = os.getloadavg()[0]
@@ -327,6 +347,7 @@ def wrk(work, target, connections, duration, delay_ms=0, procs=None):
     r["others_cores"] = round(cpu.others_cores, 2)
     r["wrk_cores"] = round(cpu.wrk_cores, 2)
     r["proxy_cpu_us_per_request"] = round(cpu.proxy_cpu / max(1, r["requests"]) * 1e6, 1)
+    r["proxy_switches_per_request"] = round(cpu.proxy_switches / max(1, r["requests"]), 3)
     r["loadavg"] = round(cpu.loadavg, 2)
     r["connections"] = connections
     r["delay_ms"] = delay_ms
@@ -598,7 +619,7 @@ def run(args, work, procs):
             results[n]["saturation"].append(r)
             log(f"round {rnd + 1} saturation {n:14s} c={args.connections} {r['rps']:8.0f} req/s "
                 f"p50 {r['p50']} us p99 {r['p99']} us | proxy {r['proxy_cpu_us_per_request']} "
-                f"CPU-us/req, wrk {r['wrk_cores']} cores, others {r['others_cores']} cores, "
+                f"CPU-us/req, {r['proxy_switches_per_request']} switches/req, wrk {r['wrk_cores']} cores, others {r['others_cores']} cores, "
                 f"load {r['loadavg']}")
 
     if args.saturation_only:

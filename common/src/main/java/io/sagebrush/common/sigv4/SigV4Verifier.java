@@ -135,14 +135,14 @@ public final class SigV4Verifier {
     if (!amzDate.startsWith(auth.date)) {
       throw invalid("Credential should be scoped to a valid date: " + auth.date);
     }
-    StringBuilder canonical = work.text();
+    Utf8Text canonical = work.text();
     appendCanonicalRequest(
         canonical, request, auth.signedHeaders, payloadHash(request, bodySha256Hex));
     byte[] canonicalHash = work.sha256(canonical);
-    StringBuilder stringToSign = work.text();
+    Utf8Text stringToSign = work.text();
     stringToSign.append(ALGORITHM).append('\n').append(amzDate).append('\n');
     stringToSign.append(auth.credentialScope).append('\n');
-    appendHex(stringToSign, canonicalHash);
+    stringToSign.appendHex(canonicalHash);
     byte[] expected = work.sign(signingKey(auth), stringToSign);
     if (!signatureMatches(expected, auth.signature)) {
       throw invalid(
@@ -186,14 +186,6 @@ public final class SigV4Verifier {
       return c - 'A' + 10;
     }
     return -1;
-  }
-
-  private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
-
-  private static void appendHex(StringBuilder sb, byte[] bytes) {
-    for (byte b : bytes) {
-      sb.append(HEX_DIGITS[(b >> 4) & 0xf]).append(HEX_DIGITS[b & 0xf]);
-    }
   }
 
   /** Parses {@code yyyyMMdd'T'HHmmss'Z'} (by hand: this runs on every request). */
@@ -262,13 +254,13 @@ public final class SigV4Verifier {
 
   private static String canonicalRequest(
       SigV4Request request, List<String> signedHeaders, String payloadHash) {
-    StringBuilder sb = new StringBuilder(256);
-    appendCanonicalRequest(sb, request, signedHeaders, payloadHash);
-    return sb.toString();
+    Utf8Text text = new Utf8Text(256);
+    appendCanonicalRequest(text, request, signedHeaders, payloadHash);
+    return text.toString();
   }
 
   private static void appendCanonicalRequest(
-      StringBuilder sb, SigV4Request request, List<String> signedHeaders, String payloadHash) {
+      Utf8Text sb, SigV4Request request, List<String> signedHeaders, String payloadHash) {
     appendUpperCase(sb, request.method()).append('\n');
     appendCanonicalUri(sb, request.rawPath());
     sb.append('\n');
@@ -301,7 +293,7 @@ public final class SigV4Verifier {
     sb.append(payloadHash);
   }
 
-  private static StringBuilder appendUpperCase(StringBuilder sb, String s) {
+  private static Utf8Text appendUpperCase(Utf8Text sb, String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       sb.append(c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c);
@@ -310,7 +302,7 @@ public final class SigV4Verifier {
   }
 
   /** Appends a header value trimmed, with each run of whitespace collapsed to one space. */
-  private static void appendTrimmed(StringBuilder sb, String value) {
+  private static void appendTrimmed(Utf8Text sb, String value) {
     int start = 0;
     int end = value.length();
     while (start < end && Character.isWhitespace(value.charAt(start))) {
@@ -319,19 +311,16 @@ public final class SigV4Verifier {
     while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
       end--;
     }
-    boolean inSpace = false;
+    int run = start; // start of the current run of non-whitespace
     for (int i = start; i < end; i++) {
-      char c = value.charAt(i);
-      if (Character.isWhitespace(c)) {
-        if (!inSpace) {
-          sb.append(' ');
-          inSpace = true;
+      if (Character.isWhitespace(value.charAt(i))) {
+        if (run < i) {
+          sb.append(value, run, i).append(' ');
         }
-      } else {
-        sb.append(c);
-        inSpace = false;
+        run = i + 1;
       }
     }
+    sb.append(value, run, end);
   }
 
   /**
@@ -378,12 +367,12 @@ public final class SigV4Verifier {
 
   /** Non-S3 services encode each path segment once more on top of the request's encoding. */
   public static String canonicalUri(String rawPath) {
-    StringBuilder sb = new StringBuilder(rawPath == null ? 1 : rawPath.length() + 8);
-    appendCanonicalUri(sb, rawPath);
-    return sb.toString();
+    Utf8Text text = new Utf8Text(rawPath == null ? 1 : rawPath.length() + 8);
+    appendCanonicalUri(text, rawPath);
+    return text.toString();
   }
 
-  private static void appendCanonicalUri(StringBuilder sb, String rawPath) {
+  private static void appendCanonicalUri(Utf8Text sb, String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       sb.append('/');
       return;
@@ -443,12 +432,12 @@ public final class SigV4Verifier {
     if (isUnreserved(s)) {
       return s;
     }
-    StringBuilder sb = new StringBuilder();
-    appendEncoded(sb, s);
-    return sb.toString();
+    Utf8Text text = new Utf8Text(s.length() * 3);
+    appendEncoded(text, s);
+    return text.toString();
   }
 
-  private static void appendEncoded(StringBuilder sb, String s) {
+  private static void appendEncoded(Utf8Text sb, String s) {
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
       if (isUnreserved(c)) {
@@ -549,19 +538,16 @@ public final class SigV4Verifier {
    * again, only the signature and, every second, the date change).
    */
   private static final class Work {
-    private final StringBuilder text = new StringBuilder(512);
-    private byte[] bytes = new byte[512];
+    private final Utf8Text text = new Utf8Text(512);
     private final MessageDigest sha256 = newInstance(() -> MessageDigest.getInstance("SHA-256"));
     private final Mac mac = newInstance(() -> Mac.getInstance("HmacSHA256"));
-    private final ByteSink digestSink = sha256::update;
-    private final ByteSink macSink = mac::update;
     private byte[] macKey;
     private Authorization lastAuthorization;
     private String lastAmzDate;
     private long lastAmzMillis;
 
-    StringBuilder text() {
-      text.setLength(0);
+    Utf8Text text() {
+      text.clear();
       return text;
     }
 
@@ -603,15 +589,15 @@ public final class SigV4Verifier {
       return lastAmzMillis;
     }
 
-    /** SHA-256 of the text's UTF-8 bytes. */
-    byte[] sha256(StringBuilder sb) {
+    /** SHA-256 of the text's bytes. */
+    byte[] sha256(Utf8Text text) {
       sha256.reset();
-      update(sb, digestSink);
+      sha256.update(text.bytes(), 0, text.length());
       return sha256.digest();
     }
 
-    /** HMAC-SHA256 of the text's UTF-8 bytes with {@code key} (the MAC is set up once per key). */
-    byte[] sign(byte[] key, StringBuilder sb) {
+    /** HMAC-SHA256 of the text's bytes with {@code key} (the MAC is set up once per key). */
+    byte[] sign(byte[] key, Utf8Text text) {
       if (key != macKey) {
         try {
           mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -620,30 +606,9 @@ public final class SigV4Verifier {
         }
         macKey = key;
       }
-      update(sb, macSink);
+      mac.update(text.bytes(), 0, text.length());
       return mac.doFinal();
     }
-
-    private void update(StringBuilder sb, ByteSink sink) {
-      int n = sb.length();
-      if (bytes.length < n) {
-        bytes = new byte[Math.max(n, bytes.length * 2)];
-      }
-      for (int i = 0; i < n; i++) {
-        char c = sb.charAt(i);
-        if (c >= 0x80) {
-          byte[] utf8 = sb.toString().getBytes(StandardCharsets.UTF_8);
-          sink.update(utf8, 0, utf8.length);
-          return;
-        }
-        bytes[i] = (byte) c;
-      }
-      sink.update(bytes, 0, n);
-    }
-  }
-
-  private interface ByteSink {
-    void update(byte[] bytes, int offset, int length);
   }
 
   private static SagebrushException invalid(String message) {

@@ -8,13 +8,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.sagebrush.gateway.upstream.ReplicaResponse;
@@ -157,7 +154,14 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
           oversized.keepAlive());
       return;
     }
-    if (msg == RequestAssembler.UnmetExpectation.INSTANCE) {
+    if (msg instanceof MalformedRequest malformed) {
+      respondError(
+          RuntimeError.validation("Malformed HTTP request: " + malformed.reason() + "."),
+          newRequestId(),
+          false);
+      return;
+    }
+    if (msg == ClientRequestDecoder.UnmetExpectation.INSTANCE) {
       FullHttpResponse failed =
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1, HttpResponseStatus.EXPECTATION_FAILED, Unpooled.EMPTY_BUFFER);
@@ -165,23 +169,16 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
       respond(failed, false);
       return;
     }
-    if (!(msg instanceof FullHttpRequest request)) {
+    if (!(msg instanceof ClientRequest request)) {
       ReferenceCountUtil.release(msg);
       done();
       return;
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
-    http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-    head = request.method().equals(HttpMethod.HEAD);
+    boolean keepAlive = request.keepAlive();
+    http10 = request.http10();
+    String method = request.method();
+    head = method.equals("HEAD");
     String requestId = newRequestId();
-    if (request.decoderResult().isFailure()) {
-      request.release();
-      respondError(
-          RuntimeError.validation("Malformed HTTP request: " + request.decoderResult().cause()),
-          requestId,
-          false);
-      return;
-    }
     String uri = request.uri();
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
@@ -190,7 +187,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     if (path.startsWith(PREFIX)
         && (stream || path.endsWith(SUFFIX))
         && path.length() > PREFIX.length() + suffix.length()
-        && request.method().equals(HttpMethod.POST)) {
+        && method.equals("POST")) {
       String endpointName = path.substring(PREFIX.length(), path.length() - suffix.length());
       Invocation invocation =
           new Invocation(
@@ -211,9 +208,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     request.release();
-    if (path.startsWith(PREFIX)
-        && path.endsWith(ASYNC_SUFFIX)
-        && request.method().equals(HttpMethod.POST)) {
+    if (path.startsWith(PREFIX) && path.endsWith(ASYNC_SUFFIX) && method.equals("POST")) {
       respondError(
           RuntimeError.validation(
               "InvokeEndpointAsync is not supported by Sagebrush: endpoints answer real-time"
@@ -223,8 +218,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
           keepAlive);
       return;
     }
-    if (path.equals("/ping")
-        && (request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
+    if (path.equals("/ping") && (method.equals("GET") || head)) {
       FullHttpResponse ok =
           new DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
@@ -233,8 +227,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     respondError(
-        RuntimeError.unknownOperation(
-            "No operation matches " + request.method() + " " + path + "."),
+        RuntimeError.unknownOperation("No operation matches " + method + " " + path + "."),
         requestId,
         keepAlive);
   }

@@ -3,7 +3,6 @@ package io.sagebrush.gateway.invoke;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -11,9 +10,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP stages of a client connection: Netty's request decoder and response encoder (for error
- * answers), the body aggregator and the request handler. Model answers are written as bytes behind
- * the encoder (see {@link GatewayHandler#respondAnswer}).
+ * The HTTP stages of a client connection: the gateway's own request decoder (whole requests, see
+ * {@link ClientRequestDecoder}), Netty's response encoder (for error answers) and the request
+ * handler. Model answers are written as bytes behind the encoder (see {@link
+ * GatewayHandler#respondAnswer}).
  */
 public final class GatewayPipeline {
   static final String ENCODER = "http-encoder";
@@ -21,9 +21,8 @@ public final class GatewayPipeline {
   private GatewayPipeline() {}
 
   public static void addHandlers(ChannelPipeline pipeline, GatewayContext context) {
-    pipeline.addLast("http-decoder", new HttpRequestDecoder(4096, 16384, 65536));
+    pipeline.addLast("http-decoder", new ClientRequestDecoder(context.config().maxBodyBytes()));
     pipeline.addLast(ENCODER, new HttpResponseEncoder());
-    pipeline.addLast("aggregate", new RequestAssembler(context.config().maxBodyBytes()));
     pipeline.addLast("gateway", new GatewayHandler(context));
   }
 

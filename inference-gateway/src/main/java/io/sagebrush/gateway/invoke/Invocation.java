@@ -3,9 +3,7 @@ package io.sagebrush.gateway.invoke;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sagebrush.common.error.ErrorCode;
@@ -25,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One InvokeEndpoint (or InvokeEndpointWithResponseStream) request, from the aggregated request to
- * the answer. Runs on the client connection's event loop; the upstream connection lives on the same
+ * One InvokeEndpoint (or InvokeEndpointWithResponseStream) request, from the decoded request to the
+ * answer. Runs on the client connection's event loop; the upstream connection lives on the same
  * loop.
  *
  * <p>Steps: 1. verify the SigV4 signature (bodies over 256 KiB are hashed off the loop); 2. check
@@ -131,7 +127,7 @@ final class Invocation implements UpstreamConnection.Exchange {
 
   private final GatewayContext gateway;
   private final GatewayHandler connection;
-  private final FullHttpRequest request;
+  private final ClientRequest request;
   private final String rawPath;
   private final String rawQuery;
   private final String endpointName;
@@ -164,7 +160,7 @@ final class Invocation implements UpstreamConnection.Exchange {
   Invocation(
       GatewayContext gateway,
       GatewayHandler connection,
-      FullHttpRequest request,
+      ClientRequest request,
       String rawPath,
       String rawQuery,
       String endpointName,
@@ -229,11 +225,10 @@ final class Invocation implements UpstreamConnection.Exchange {
 
   private void authenticated(String bodyHash) {
     try {
-      HttpHeaders headers = request.headers();
       SigV4Verifier.Scope scope =
           gateway
               .verifier()
-              .verify(new SigV4Request("POST", rawPath, rawQuery, headers::getAll, null), bodyHash);
+              .verify(new SigV4Request("POST", rawPath, rawQuery, request::all, null), bodyHash);
       if (!"sagemaker".equals(scope.service())) {
         throw new SagebrushException(
             ErrorCode.INVALID_SIGNATURE,
@@ -484,15 +479,12 @@ final class Invocation implements UpstreamConnection.Exchange {
 
   /** Fills {@link #runtimeHeaders} in one pass (the first value of each wins). */
   private void readRuntimeHeaders() {
-    Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
-    while (it.hasNext()) {
-      Map.Entry<CharSequence, CharSequence> header = it.next();
-      CharSequence name = header.getKey();
+    ClientRequest r = request;
+    for (int h = 0, n = r.headerCount(); h < n; h++) {
       for (int i = 0; i < RUNTIME_HEADERS.length; i++) {
-        if (name.length() == RUNTIME_HEADERS[i].length()
-            && AsciiString.contentEqualsIgnoreCase(name, RUNTIME_HEADERS[i])) {
+        if (r.nameIs(h, RUNTIME_HEADERS[i])) {
           if (runtimeHeaders[i] == null) {
-            runtimeHeaders[i] = header.getValue().toString();
+            runtimeHeaders[i] = r.value(h);
           }
           break;
         }

@@ -317,6 +317,26 @@ class SigV4VerifierTest {
   }
 
   @Test
+  void headerValuesWithRunsOfBlanksAndNonAsciiTextAreCanonicalizedAsTheSdkDoes() {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    SigV4Request request =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(
+                "Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Meta-Note", "  two   spaces  and caf\u00e9 \u2615 \ud83d\ude00 end ",
+                "X-Amz-Target", "SageMaker.ListModels"),
+            body,
+            "sagemaker",
+            SECRET,
+            NOW);
+
+    assertThat(verifier.verify(request).service()).isEqualTo("sagemaker");
+    assertThat(request.header("Authorization")).contains("x-amz-meta-note");
+  }
+
+  @Test
   void theCanonicalQueryIsSortedAndEncoded() {
     assertThat(SigV4Verifier.canonicalQuery("b=2&a=x%20y&a=1&c")).isEqualTo("a=1&a=x%20y&b=2&c=");
   }
