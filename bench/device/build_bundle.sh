@@ -7,6 +7,8 @@
 #   bin/     nginx, wrk, openssl and taskset wrappers that use real/ and lib/ (Debian's builds and
 #            the shared libraries they need besides glibc)
 #   sagebrush-gateway.jar, classes/  the gateway's shaded jar, the gateway/agent/common classes
+#   classes/before/  only with BEFORE_CLASSES=DIR: another build of the gateway's classes (with
+#            the common classes it needs merged in) to compare with, as run_checks.sh describes
 set -euo pipefail
 B=$(mktemp -d)
 trap 'rm -rf "$B"' EXIT
@@ -27,6 +29,7 @@ cp -r inference-gateway/target/classes "$B/classes/gateway"
 cp -r gpu-agent/target/classes "$B/classes/agent"
 mkdir -p "$B/classes/agent-test" && cp -r gpu-agent/target/test-classes/io "$B/classes/agent-test/"
 cp -r common/target/classes "$B/classes/common"
+if [ -n "${BEFORE_CLASSES:-}" ]; then cp -r "$BEFORE_CLASSES" "$B/classes/before"; fi
 mkdir -p .devcarry
 grep -qs '^/.devcarry/' .git/info/exclude || echo /.devcarry/ >>.git/info/exclude
 tar -C "$B" -cf - . | xz -T0 -6 >.devcarry/b.tar.xz

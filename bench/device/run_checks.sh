@@ -5,7 +5,10 @@
 #      runtime, with GPU 0 and with no GPU
 #   3. bench/gateway_overhead.py with wrk and the replica on 8 CPUs and the proxy under test
 #      (nginx or the gateway, 2 workers / event loops) on 4 others
-# Results go to $OUT (gpu.log, gw.log, gw.json).
+# Results go to $OUT (gpu.log, gw.log, gw.json). SKIP_GPU=1 skips step 2, SKIP_BENCH=1 step 3;
+# ROUNDS, DURATION and BENCH_ARGS (e.g. --no-light) shape step 3. When the archive has
+# classes/before (build_bundle.sh with BEFORE_CLASSES), that build of the gateway runs beside the
+# current one as path gateway-before.
 set -u
 D=/tmp/d
 mkdir -p $D && tar -xJf .devcarry/b.tar.xz -C $D || exit 1
@@ -14,9 +17,11 @@ mkdir -p inference-gateway/target && rm -rf inference-gateway/target/classes &&
 export PATH=$D/bin:$D/jre/bin:$PATH
 echo "== machine"; nproc; lscpu | grep -E 'Model name|Thread|Core|Socket|NUMA' ; uname -r
 echo "== nvidia-smi"; nvidia-smi -L; nvidia-smi --query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits
+if [ -z "${SKIP_GPU:-}" ]; then
 echo "== GpuCheck"
 java -cp $D/classes/agent:$D/classes/agent-test:$D/classes/common:$D/sagebrush-gateway.jar \
   bench/device/GpuCheck.java bench/device /tmp/gpucheck python3 2>&1 | tee $OUT/gpu.log
+fi
 if [ "${SKIP_BENCH:-}" ]; then exit 0; fi
 mkdir -p /var/log/nginx /var/lib/nginx
 PIN=$(python3 - <<'PY'
@@ -38,6 +43,8 @@ PY
 )
 echo "== gateway_overhead.py, --pin client:proxy = $PIN"
 echo $D/sagebrush-gateway.jar >/tmp/gw.cp
+VARIANT=()
+if [ -d $D/classes/before ]; then VARIANT=(--variant before=$D/classes/before); fi
 PYTHONUNBUFFERED=1 python3 bench/gateway_overhead.py --classpath-file /tmp/gw.cp --pin "$PIN" \
   --workers 2 --rounds "${ROUNDS:-4}" --duration "${DURATION:-5}" --warmup 5 \
-  --json $OUT/gw.json 2>&1 | tee $OUT/gw.log
+  "${VARIANT[@]}" ${BENCH_ARGS:-} --json $OUT/gw.json 2>&1 | tee $OUT/gw.log

@@ -1,6 +1,7 @@
 package io.sagebrush.gateway.invoke;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +11,10 @@ import java.util.List;
  * with the position of each header, and the whole body. Header names and values stay bytes until
  * asked for: a request carries a dozen headers and the gateway reads about half of them.
  *
- * <p>Owns {@link #content()} until {@link #release()}.
+ * <p>Counts references for its body ({@link #content()}), so that whoever drops a request, such as
+ * a connection that closes with requests still queued, frees the body with it.
  */
-final class ClientRequest {
+final class ClientRequest implements ReferenceCounted {
   private final String method;
   private final String uri;
   private final boolean http10;
@@ -66,8 +68,43 @@ final class ClientRequest {
     return content;
   }
 
-  void release() {
-    content.release();
+  @Override
+  public int refCnt() {
+    return content.refCnt();
+  }
+
+  @Override
+  public ClientRequest retain() {
+    content.retain();
+    return this;
+  }
+
+  @Override
+  public ClientRequest retain(int increment) {
+    content.retain(increment);
+    return this;
+  }
+
+  @Override
+  public ClientRequest touch() {
+    content.touch();
+    return this;
+  }
+
+  @Override
+  public ClientRequest touch(Object hint) {
+    content.touch(hint);
+    return this;
+  }
+
+  @Override
+  public boolean release() {
+    return content.release();
+  }
+
+  @Override
+  public boolean release(int decrement) {
+    return content.release(decrement);
   }
 
   int headerCount() {

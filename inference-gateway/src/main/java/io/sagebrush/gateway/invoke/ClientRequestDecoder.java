@@ -45,6 +45,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
   static final int MAX_HEADER_BYTES = 16384;
 
   private static final int MAX_CHUNK_LINE = 1024;
+  private static final int FIRST_BODY_BUFFER = 64 * 1024;
   private static final byte[] CONTINUE =
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -84,8 +85,16 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
   private long remaining;
   private int trailerBytes;
 
-  /** How far past the reader index the incomplete head has been scanned for its end. */
+  /**
+   * How far past the reader index the incomplete head has been looked at: the start of its last
+   * (incomplete) line, and how much of that line has been scanned for its end.
+   */
+  private int scanLine;
+
   private int scanned;
+
+  /** True while the body of a request answered as oversized is read and dropped. */
+  private boolean dropping;
 
   ClientRequestDecoder(int maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
@@ -139,10 +148,12 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
     } catch (Malformed e) {
       dropBody();
       head = null;
-      scanned = 0;
+      scanLine = scanned = 0;
       state = State.DONE;
       in.skipBytes(in.readableBytes());
-      out.add(new MalformedRequest(e.getMessage()));
+      // a request already answered (as oversized) gets no second answer: the connection just ends
+      out.add(dropping ? MalformedRequest.AFTER_ANSWER : new MalformedRequest(e.getMessage()));
+      dropping = false;
     }
   }
 
@@ -158,7 +169,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
     }
     if (start != in.readerIndex()) {
       in.readerIndex(start);
-      scanned = 0;
+      scanLine = scanned = 0;
     }
     if (start == limit) {
       return false;
@@ -175,39 +186,42 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * The index after the empty line that ends the head, or -1 while it is incomplete. Lines already
-   * looked at are not scanned again when more bytes arrive ({@link #scanned}).
+   * The index after the empty line that ends the head, or -1 while it is incomplete. What was
+   * looked at is not scanned again when more bytes arrive ({@link #scanLine}, {@link #scanned}).
+   * Every line must end with CR LF: a bare LF is read differently by different parsers.
    */
   private int headEnd(ByteBuf in, int start, int limit) throws Malformed {
-    int lineStart = start + scanned;
+    int lineStart = start + scanLine;
+    int from = start + scanned;
     while (true) {
-      int nl = in.indexOf(lineStart, limit, (byte) '\n');
+      int nl = in.indexOf(from, limit, (byte) '\n');
       if (nl < 0) {
-        if (lineStart == start && limit - start > MAX_REQUEST_LINE) {
+        // limits without the line ends: CR LF after the request line, each header and the head
+        if (lineStart == start && limit - start > MAX_REQUEST_LINE + 1) {
           throw new Malformed("the request line is longer than " + MAX_REQUEST_LINE + " bytes");
         }
-        if (limit - start > MAX_REQUEST_LINE + MAX_HEADER_BYTES) {
+        if (limit - start > MAX_REQUEST_LINE + 2 + MAX_HEADER_BYTES + 2) {
           throw new Malformed("the request headers are larger than " + MAX_HEADER_BYTES + " bytes");
         }
-        scanned = lineStart - start;
+        scanLine = lineStart - start;
+        scanned = limit - start;
         return -1;
       }
-      int length = nl - lineStart;
-      if (length > 0 && in.getByte(nl - 1) == '\r') {
-        length--;
+      if (nl == lineStart || in.getByte(nl - 1) != '\r') {
+        throw new Malformed("a line ends with a bare LF instead of CR LF");
       }
-      if (length == 0 && lineStart != start) {
-        scanned = 0;
+      if (nl - 1 == lineStart && lineStart != start) {
+        scanLine = scanned = 0;
         return nl + 1;
       }
-      lineStart = nl + 1;
+      lineStart = from = nl + 1;
     }
   }
 
   private void parseHead(ChannelHandlerContext ctx, ByteBuf in, List<Object> out, byte[] b)
       throws Malformed {
     // request line: method SP request-target SP HTTP-version
-    int lineEnd = lineEnd(b, 0);
+    int lineEnd = indexOf(b, 0, b.length, (byte) '\n') - 1; // every line ends with CR LF
     if (lineEnd > MAX_REQUEST_LINE) {
       throw new Malformed("the request line is longer than " + MAX_REQUEST_LINE + " bytes");
     }
@@ -222,7 +236,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       }
     }
     for (int i = sp1 + 1; i < sp2; i++) {
-      if (b[i] <= ' ' || b[i] == 0x7f) {
+      if ((b[i] & 0xff) <= ' ' || b[i] == 0x7f) {
         throw new Malformed("the request target contains a character that is not allowed");
       }
     }
@@ -246,7 +260,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
     boolean close = false;
     boolean keepAliveAsked = false;
     int expectAt = -1;
-    int firstHeader = nextLine(b, lineEnd);
+    int firstHeader = lineEnd + 2;
     if (b.length - firstHeader > MAX_HEADER_BYTES + 2) {
       throw new Malformed("the request headers are larger than " + MAX_HEADER_BYTES + " bytes");
     }
@@ -255,7 +269,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       // one pass per line: the name up to the colon, blanks, the value up to the line's end (the
       // head ends with an empty line, so every line before it ends with LF inside the array)
       byte first = b[pos];
-      if (first == '\n' || (first == '\r' && b[pos + 1] == '\n')) {
+      if (first == '\r' && b[pos + 1] == '\n') {
         break; // the empty line
       }
       if (first == ' ' || first == '\t') {
@@ -267,7 +281,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       }
       if (b[colon] != ':' || colon == pos) {
         throw new Malformed(
-            colon == pos || b[colon] == '\n' || b[colon] == '\r'
+            colon == pos || b[colon] == '\r'
                 ? "a header line has no name or no colon"
                 : "a header name contains a character that is not allowed");
       }
@@ -281,9 +295,6 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
         byte c = b[i];
         if (c >= ' ' && c != 0x7f || c == '\t' || c < 0) {
           i++;
-        } else if (c == '\n') {
-          valueEnd = i;
-          break;
         } else if (c == '\r' && b[i + 1] == '\n') {
           valueEnd = i++;
           break;
@@ -367,6 +378,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
     if (contentLength > maxBodyBytes) {
       out.add(new OversizedRequest(keepAlive));
       head = null; // the body is dropped as it arrives
+      dropping = true;
       remaining = contentLength;
       state = State.FIXED_BODY;
       return;
@@ -381,7 +393,8 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       return;
     }
     head = parsed;
-    body = ctx.alloc().buffer((int) contentLength);
+    // grown as the body arrives: a declared length reserves nothing
+    body = ctx.alloc().buffer((int) Math.min(contentLength, FIRST_BODY_BUFFER));
     remaining = contentLength;
     state = State.FIXED_BODY;
   }
@@ -477,10 +490,17 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       }
       return false;
     }
+    int end = nl - 1; // before the CR
+    if (end < start || in.getByte(end) != '\r') {
+      throw new Malformed("a chunk size line ends with a bare LF instead of CR LF");
+    }
+    if (in.indexOf(start, end, (byte) '\r') >= 0) {
+      throw new Malformed("a chunk size line contains a bare CR");
+    }
     long size = 0;
     int digits = 0;
     int i = start;
-    for (; i < nl; i++) {
+    for (; i < end; i++) {
       int d = Character.digit(in.getByte(i), 16);
       if (d < 0) {
         break;
@@ -491,11 +511,10 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       size = size * 16 + d;
     }
     int rest = i;
-    while (rest < nl && (in.getByte(rest) == ' ' || in.getByte(rest) == '\t')) {
+    while (rest < end && (in.getByte(rest) == ' ' || in.getByte(rest) == '\t')) {
       rest++;
     }
-    byte next = rest < nl ? in.getByte(rest) : (byte) '\n';
-    if (digits == 0 || !(next == ';' || next == '\n' || (next == '\r' && rest == nl - 1))) {
+    if (digits == 0 || (rest < end && in.getByte(rest) != ';')) {
       throw new Malformed("a chunk size is not a hexadecimal number");
     }
     in.readerIndex(nl + 1);
@@ -511,9 +530,10 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
         dropBody();
         boolean keepAlive = head.keepAlive();
         head = null;
+        dropping = true;
         out.add(new OversizedRequest(keepAlive));
       } else if (body == null) {
-        body = ctx.alloc().buffer((int) Math.min(size, maxBodyBytes));
+        body = ctx.alloc().buffer((int) Math.min(size, FIRST_BODY_BUFFER));
       }
     }
     remaining = size;
@@ -538,20 +558,16 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
 
   private boolean readChunkEnd(ByteBuf in) throws Malformed {
     int at = in.readerIndex();
-    byte first = in.getByte(at);
-    if (first == '\n') {
-      in.skipBytes(1);
-    } else if (first == '\r') {
-      if (in.readableBytes() < 2) {
-        return false;
-      }
-      if (in.getByte(at + 1) != '\n') {
-        throw new Malformed("a chunk does not end with CRLF");
-      }
-      in.skipBytes(2);
-    } else {
+    if (in.getByte(at) != '\r') {
       throw new Malformed("a chunk is longer than its size says");
     }
+    if (in.readableBytes() < 2) {
+      return false;
+    }
+    if (in.getByte(at + 1) != '\n') {
+      throw new Malformed("a chunk does not end with CR LF");
+    }
+    in.skipBytes(2);
     state = State.CHUNK_SIZE;
     return true;
   }
@@ -567,12 +583,11 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
         }
         return false;
       }
-      int length = nl - start;
-      if (length > 0 && in.getByte(nl - 1) == '\r') {
-        length--;
+      if (nl == start || in.getByte(nl - 1) != '\r') {
+        throw new Malformed("a trailer line ends with a bare LF instead of CR LF");
       }
       in.readerIndex(nl + 1);
-      if (length == 0) {
+      if (nl - 1 == start) {
         finishBody(out);
         return true;
       }
@@ -589,6 +604,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
 
   /** The body is complete: passes the request on (unless it was dropped) and reads the next. */
   private void finishBody(List<Object> out) {
+    dropping = false;
     if (head != null) {
       ByteBuf content = body != null ? body : Unpooled.EMPTY_BUFFER;
       body = null;
@@ -620,18 +636,6 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
   }
 
   // ---------------------------------------------------------------- bytes
-
-  /** The end of the line that starts at {@code from} (before its CR LF or LF). */
-  private static int lineEnd(byte[] b, int from) {
-    int nl = indexOf(b, from, b.length, (byte) '\n');
-    int end = nl < 0 ? b.length : nl;
-    return end > from && b[end - 1] == '\r' ? end - 1 : end;
-  }
-
-  /** The start of the line after the one that ends at {@code lineEnd}. */
-  private static int nextLine(byte[] b, int lineEnd) {
-    return lineEnd < b.length && b[lineEnd] == '\r' ? lineEnd + 2 : lineEnd + 1;
-  }
 
   private static int indexOf(byte[] b, int from, int to, byte value) {
     for (int i = from; i < to; i++) {

@@ -154,6 +154,10 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
           oversized.keepAlive());
       return;
     }
+    if (msg == MalformedRequest.AFTER_ANSWER) {
+      write(encoder.writeAndFlush(Unpooled.EMPTY_BUFFER), false);
+      return;
+    }
     if (msg instanceof MalformedRequest malformed) {
       respondError(
           RuntimeError.validation("Malformed HTTP request: " + malformed.reason() + "."),
@@ -288,8 +292,14 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     } else {
       whole = ctx.alloc().compositeBuffer(2).addComponents(true, head, content);
     }
-    // written behind the HTTP encoder, which only takes HTTP message objects
-    write(encoder.writeAndFlush(whole), keepAlive);
+    // written behind the HTTP encoder, which only takes HTTP message objects; only a close waits
+    // for the write to finish
+    if (keepAlive) {
+      encoder.writeAndFlush(whole, encoder.voidPromise());
+      write(null, true);
+    } else {
+      write(encoder.writeAndFlush(whole), false);
+    }
   }
 
   /**
@@ -406,6 +416,10 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
     write(ctx.writeAndFlush(response), keepAlive);
   }
 
+  /**
+   * @param written the answer's write; read only when the connection closes after it (null is fine
+   *     otherwise)
+   */
   private void write(ChannelFuture written, boolean keepAlive) {
     routeWaiting = null;
     streaming = null;

@@ -73,6 +73,9 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
   private final int maxBodyBytes;
   private State state = State.STATUS_LINE;
 
+  /** Set by every read, cleared by the connection when it sends a request. */
+  private boolean bytesSeen;
+
   // the answer being read
   private int status;
   private boolean http11;
@@ -97,6 +100,21 @@ public final class ReplicaResponseDecoder extends ByteToMessageDecoder {
    */
   public ReplicaResponseDecoder(int maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Whether the container sent any byte since {@link #clearBytesSeen()}. */
+  boolean bytesSeen() {
+    return bytesSeen;
+  }
+
+  void clearBytesSeen() {
+    bytesSeen = false;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    bytesSeen = true;
+    super.channelRead(ctx, msg);
   }
 
   /** Passes the next final answer on as a {@link ReplicaStream} when its status is 2xx. */

@@ -58,9 +58,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   }
 
   private final Replica replica;
+  private final ReplicaResponseDecoder decoder;
   private Channel channel;
   private Exchange exchange;
-  private boolean bytesSeen;
   private boolean written;
   private boolean reused;
   private long takenNanos;
@@ -79,8 +79,14 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   ArrayDeque<UpstreamConnection> idleIn;
   long idleSinceNanos;
 
-  UpstreamConnection(Replica replica) {
+  UpstreamConnection(Replica replica, int maxResponseBytes) {
     this.replica = replica;
+    this.decoder = new ReplicaResponseDecoder(maxResponseBytes);
+  }
+
+  /** The decoder of this connection's answers, which goes in front of it in the pipeline. */
+  ReplicaResponseDecoder decoder() {
+    return decoder;
   }
 
   public Replica replica() {
@@ -126,10 +132,10 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
    */
   public void send(ByteBuf request, Exchange listener, long deadlineNanos, boolean stream) {
     if (stream) {
-      channel.pipeline().get(ReplicaResponseDecoder.class).streamNextAnswer();
+      decoder.streamNextAnswer();
     }
     exchange = listener;
-    bytesSeen = false;
+    decoder.clearBytesSeen();
     written = false;
     this.deadlineNanos = deadlineNanos;
     if (deadlineCheck == null || deadlineNanos - checkAtNanos < 0) {
@@ -185,15 +191,6 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
-  }
-
-  /** Sits in front of the response decoder: notes that the container sent something. */
-  final class ByteWatcher extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      bytesSeen = true;
-      ctx.fireChannelRead(msg);
-    }
   }
 
   @Override
@@ -268,7 +265,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     Exchange listener = exchange;
     exchange = null;
     if (listener != null) {
-      listener.onFailure(this, cause, !bytesSeen, written);
+      listener.onFailure(this, cause, !decoder.bytesSeen(), written);
     }
   }
 }

@@ -106,17 +106,14 @@ public final class UpstreamPool {
         }
       }
     }
-    UpstreamConnection connection = new UpstreamConnection(replica);
+    UpstreamConnection connection = new UpstreamConnection(replica, maxResponseBytes);
     template
         .clone(loop)
         .handler(
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(connection.new ByteWatcher())
-                    .addLast(new ReplicaResponseDecoder(maxResponseBytes))
-                    .addLast(connection);
+                ch.pipeline().addLast(connection.decoder()).addLast(connection);
               }
             })
         .connect(replica.address())

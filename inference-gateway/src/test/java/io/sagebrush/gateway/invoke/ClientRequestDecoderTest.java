@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.sagebrush.gateway.support.LeakRecorder;
 import java.nio.charset.StandardCharsets;
@@ -124,17 +125,72 @@ class ClientRequestDecoderTest {
 
   @Test
   void emptyValuesAndBytesAboveAsciiAreKept() {
-    feed("POST /a HTTP/1.1\r\nX-Empty:\r\nX-Blank:   \r\nX-Latin: caf\u00e9\r\n\r\n");
+    feed("POST /a?x=caf\u00e9 HTTP/1.1\r\nX-Empty:\r\nX-Blank:   \r\nX-Latin: caf\u00e9\r\n\r\n");
     ClientRequest r = request().request();
+    assertThat(r.uri()).isEqualTo("/a?x=caf\u00e9");
     assertThat(r.header("x-empty")).isEmpty();
     assertThat(r.header("x-blank")).isEmpty();
     assertThat(r.header("x-latin")).isEqualTo("caf\u00e9");
   }
 
   @Test
-  void bareLineFeedsEndLinesToo() {
-    feed("POST /a HTTP/1.1\nContent-Length: 2\n\nok");
-    assertThat(request().body()).isEqualTo("ok");
+  void aLineThatEndsWithABareLineFeedIsMalformed() {
+    // parsers that disagree on where a line ends disagree on where a request ends (smuggling)
+    List<String> inputs =
+        List.of(
+            "POST /a HTTP/1.1\nContent-Length: 2\n\nok",
+            "POST /a HTTP/1.1\r\nContent-Length: 2\n\r\nok",
+            "POST /a HTTP/1.1\r\nContent-Length: 2\r\n\nok",
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;a\nX\r\n0\r\n\r\n",
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;a\rb\r\nX\r\n0\r\n\r\n",
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nX\n0\r\n\r\n",
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\n\n",
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\n",
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\n\r\n");
+    for (String input : inputs) {
+      EmbeddedChannel c = new EmbeddedChannel(new ClientRequestDecoder(10));
+      c.writeInbound(Unpooled.copiedBuffer(input, StandardCharsets.ISO_8859_1));
+      Object msg = c.readInbound();
+      assertThat(msg).as(input).isInstanceOf(MalformedRequest.class);
+      c.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void theRequestLineLimitDoesNotDependOnHowTheBytesArrive() {
+    String line = "GET /" + "a".repeat(ClientRequestDecoder.MAX_REQUEST_LINE - 14) + " HTTP/1.1";
+    assertThat(line).hasSize(ClientRequestDecoder.MAX_REQUEST_LINE);
+    feed(line + "\r\n\r\n");
+    assertThat(request().request().uri()).hasSize(ClientRequestDecoder.MAX_REQUEST_LINE - 13);
+    feed(line + "\r");
+    feed("\n\r\n");
+    assertThat(request().request().uri()).hasSize(ClientRequestDecoder.MAX_REQUEST_LINE - 13);
+    feed("G" + line + "\r\n\r\n");
+    assertThat(malformed()).contains("request line is longer");
+  }
+
+  @Test
+  void aDeclaredLengthReservesNoMemoryBeforeTheBodyArrives() {
+    UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
+    EmbeddedChannel c = new EmbeddedChannel(new ClientRequestDecoder(8 * 1024 * 1024));
+    c.config().setAllocator(alloc);
+    c.writeInbound(
+        Unpooled.copiedBuffer(
+            "POST /a HTTP/1.1\r\nContent-Length: 6291456\r\n\r\nx", StandardCharsets.ISO_8859_1));
+    assertThat(alloc.metric().usedHeapMemory()).isLessThanOrEqualTo(64 * 1024);
+    c.writeInbound(
+        Unpooled.copiedBuffer(
+            "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n600000\r\nx",
+            StandardCharsets.ISO_8859_1));
+    c.finishAndReleaseAll();
+  }
+
+  @Test
+  void aBadChunkInTheBodyOfAnOversizedRequestEndsTheConnectionWithoutASecondAnswer() {
+    feed("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n01234567890\r\nzz\r\n");
+    assertThat((Object) channel.readInbound()).isEqualTo(new OversizedRequest(true));
+    assertThat((Object) channel.readInbound()).isSameAs(MalformedRequest.AFTER_ANSWER);
+    assertThat((Object) channel.readInbound()).isNull();
   }
 
   @Test
