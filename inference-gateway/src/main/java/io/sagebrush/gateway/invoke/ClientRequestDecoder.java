@@ -465,7 +465,12 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
 
   // ---------------------------------------------------------------- bodies
 
-  private boolean readFixedBody(ByteBuf in, List<Object> out) {
+  /**
+   * Takes up to {@link #remaining} body bytes into the body (or drops them while it is dropped).
+   *
+   * @return whether none remain
+   */
+  private boolean takeBodyBytes(ByteBuf in) {
     int n = (int) Math.min(remaining, in.readableBytes());
     if (body != null) {
       body.writeBytes(in, n);
@@ -473,7 +478,11 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       in.skipBytes(n);
     }
     remaining -= n;
-    if (remaining > 0) {
+    return remaining == 0;
+  }
+
+  private boolean readFixedBody(ByteBuf in, List<Object> out) {
+    if (!takeBodyBytes(in)) {
       return false;
     }
     finishBody(out);
@@ -542,14 +551,7 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
   }
 
   private boolean readChunkData(ByteBuf in) {
-    int n = (int) Math.min(remaining, in.readableBytes());
-    if (body != null) {
-      body.writeBytes(in, n);
-    } else {
-      in.skipBytes(n);
-    }
-    remaining -= n;
-    if (remaining > 0) {
+    if (!takeBodyBytes(in)) {
       return false;
     }
     state = State.CHUNK_END;

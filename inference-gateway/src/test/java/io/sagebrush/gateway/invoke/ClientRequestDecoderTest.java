@@ -50,6 +50,15 @@ class ClientRequestDecoderTest {
     return ((MalformedRequest) msg).reason();
   }
 
+  /** Sends {@code input} on a fresh connection; what comes out must be a MalformedRequest. */
+  private static void assertMalformedOnANewConnection(String input) {
+    EmbeddedChannel c = new EmbeddedChannel(new ClientRequestDecoder(10));
+    c.writeInbound(Unpooled.copiedBuffer(input, StandardCharsets.ISO_8859_1));
+    Object msg = c.readInbound();
+    assertThat(msg).as(input).isInstanceOf(MalformedRequest.class);
+    c.finishAndReleaseAll();
+  }
+
   private String written() {
     ByteBuf out = channel.readOutbound();
     if (out == null) {
@@ -147,13 +156,7 @@ class ClientRequestDecoderTest {
             "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\n\n",
             "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\n",
             "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\n\r\n");
-    for (String input : inputs) {
-      EmbeddedChannel c = new EmbeddedChannel(new ClientRequestDecoder(10));
-      c.writeInbound(Unpooled.copiedBuffer(input, StandardCharsets.ISO_8859_1));
-      Object msg = c.readInbound();
-      assertThat(msg).as(input).isInstanceOf(MalformedRequest.class);
-      c.finishAndReleaseAll();
-    }
+    inputs.forEach(ClientRequestDecoderTest::assertMalformedOnANewConnection);
   }
 
   @Test
@@ -287,13 +290,7 @@ class ClientRequestDecoderTest {
             "POST /a HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
             "POST /a HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
             "POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n");
-    for (String head : heads) {
-      EmbeddedChannel c = new EmbeddedChannel(new ClientRequestDecoder(10));
-      c.writeInbound(Unpooled.copiedBuffer(head, StandardCharsets.ISO_8859_1));
-      Object msg = c.readInbound();
-      assertThat(msg).as(head).isInstanceOf(MalformedRequest.class);
-      c.finishAndReleaseAll();
-    }
+    heads.forEach(ClientRequestDecoderTest::assertMalformedOnANewConnection);
     feed("POST /a HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok");
     assertThat(request().body()).as("the same length twice is one length").isEqualTo("ok");
   }
@@ -313,13 +310,7 @@ class ClientRequestDecoderTest {
             "POST /a\r\n\r\n",
             "POST  /a HTTP/1.1\r\n\r\n",
             "PO(ST /a HTTP/1.1\r\n\r\n");
-    for (String head : heads) {
-      EmbeddedChannel c = new EmbeddedChannel(new ClientRequestDecoder(10));
-      c.writeInbound(Unpooled.copiedBuffer(head, StandardCharsets.ISO_8859_1));
-      Object msg = c.readInbound();
-      assertThat(msg).as(head).isInstanceOf(MalformedRequest.class);
-      c.finishAndReleaseAll();
-    }
+    heads.forEach(ClientRequestDecoderTest::assertMalformedOnANewConnection);
   }
 
   @Test
