@@ -106,12 +106,12 @@ public final class SigV4Verifier {
    */
   public Scope verify(SigV4Request request, String bodySha256Hex) {
     String authorization = request.header("Authorization");
-    if (authorization == null || authorization.isBlank()) {
+    if (authorization == null || (authorization = authorization.strip()).isEmpty()) {
       throw new SagebrushException(
           ErrorCode.MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token");
     }
     Work work = this.work.get();
-    Authorization auth = work.parse(authorization.strip());
+    Authorization auth = work.parse(authorization);
     if (!accessKey.equals(auth.scope.accessKey())) {
       throw new SagebrushException(
           ErrorCode.UNRECOGNIZED_CLIENT, "The security token included in the request is invalid.");

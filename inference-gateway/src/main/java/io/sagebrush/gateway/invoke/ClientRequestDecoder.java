@@ -65,6 +65,16 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
     }
   }
 
+  /** Control characters, which a header value must not hold (all but HTAB, and DEL). */
+  private static final boolean[] CONTROL = new boolean[256];
+
+  static {
+    for (int c = 0; c < ' '; c++) {
+      CONTROL[c] = c != '\t';
+    }
+    CONTROL[0x7f] = true;
+  }
+
   private enum State {
     HEAD,
     FIXED_BODY,
@@ -290,18 +300,13 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
         valueStart++;
       }
       int i = valueStart;
-      int valueEnd;
-      while (true) {
-        byte c = b[i];
-        if (c >= ' ' && c != 0x7f || c == '\t' || c < 0) {
-          i++;
-        } else if (c == '\r' && b[i + 1] == '\n') {
-          valueEnd = i++;
-          break;
-        } else {
-          throw new Malformed("a header value contains a control character");
-        }
+      while (!CONTROL[b[i] & 0xff]) {
+        i++;
       }
+      if (b[i] != '\r' || b[i + 1] != '\n') {
+        throw new Malformed("a header value contains a control character");
+      }
+      int valueEnd = i++;
       while (valueEnd > valueStart && (b[valueEnd - 1] == ' ' || b[valueEnd - 1] == '\t')) {
         valueEnd--;
       }
