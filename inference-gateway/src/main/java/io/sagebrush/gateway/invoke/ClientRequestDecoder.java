@@ -103,9 +103,6 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
 
   private int scanned;
 
-  /** True while the body of a request answered as oversized is read and dropped. */
-  private boolean dropping;
-
   ClientRequestDecoder(int maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -156,14 +153,14 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
         }
       }
     } catch (Malformed e) {
+      // a request already answered (as oversized) gets no second answer: the connection just ends
+      boolean answered = droppingBody();
       dropBody();
       head = null;
       scanLine = scanned = 0;
       state = State.DONE;
       in.skipBytes(in.readableBytes());
-      // a request already answered (as oversized) gets no second answer: the connection just ends
-      out.add(dropping ? MalformedRequest.AFTER_ANSWER : new MalformedRequest(e.getMessage()));
-      dropping = false;
+      out.add(answered ? MalformedRequest.AFTER_ANSWER : new MalformedRequest(e.getMessage()));
     }
   }
 
@@ -383,7 +380,6 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
     if (contentLength > maxBodyBytes) {
       out.add(new OversizedRequest(keepAlive));
       head = null; // the body is dropped as it arrives
-      dropping = true;
       remaining = contentLength;
       state = State.FIXED_BODY;
       return;
@@ -544,7 +540,6 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
         dropBody();
         boolean keepAlive = head.keepAlive();
         head = null;
-        dropping = true;
         out.add(new OversizedRequest(keepAlive));
       } else if (body == null) {
         body = ctx.alloc().buffer((int) Math.min(size, FIRST_BODY_BUFFER));
@@ -611,7 +606,6 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
 
   /** The body is complete: passes the request on (unless it was dropped) and reads the next. */
   private void finishBody(List<Object> out) {
-    dropping = false;
     if (head != null) {
       ByteBuf content = body != null ? body : Unpooled.EMPTY_BUFFER;
       body = null;
@@ -619,6 +613,11 @@ final class ClientRequestDecoder extends ByteToMessageDecoder {
       head = null;
     }
     state = State.HEAD;
+  }
+
+  /** Whether a body is being read for no request: one answered as oversized, and dropped. */
+  private boolean droppingBody() {
+    return head == null && state != State.HEAD && state != State.DONE;
   }
 
   private void dropBody() {

@@ -134,14 +134,16 @@ public class DefaultTrainingJobService implements TrainingJobService {
             + ")");
   }
 
+  /** The job of that name (none for a null name). */
+  private Optional<TrainingJob> byName(String name) {
+    return store.findByName(name == null ? "" : name);
+  }
+
   @Override
   public TrainingJobView describe(String name) {
     return tx.execute(
         s -> {
-          TrainingJob job =
-              store
-                  .findByName(name == null ? "" : name)
-                  .orElseThrow(() -> SagebrushException.notFound(NOT_FOUND));
+          TrainingJob job = byName(name).orElseThrow(() -> SagebrushException.notFound(NOT_FOUND));
           return job.view(store.history(job.id()), store.metrics(job.id()));
         });
   }
@@ -175,8 +177,7 @@ public class DefaultTrainingJobService implements TrainingJobService {
             tx.execute(
                 s -> {
                   TrainingJob job =
-                      store
-                          .findByName(name == null ? "" : name)
+                      byName(name)
                           .orElseThrow(
                               () ->
                                   new SagebrushException(ErrorCode.RESOURCE_NOT_FOUND, NOT_FOUND));
@@ -213,9 +214,7 @@ public class DefaultTrainingJobService implements TrainingJobService {
                 tx.execute(
                     s -> {
                       TrainingJob job =
-                          store
-                              .findByName(name == null ? "" : name)
-                              .orElseThrow(() -> SagebrushException.notFound(NOT_FOUND));
+                          byName(name).orElseThrow(() -> SagebrushException.notFound(NOT_FOUND));
                       if (job.state().terminal()) {
                         throw SagebrushException.validation(
                             "The request was rejected because the training job is in status "
