@@ -566,6 +566,31 @@ class InferenceGatewayIT {
   }
 
   @Test
+  void aRequestTooBigToBeWrittenAtOnceStillLeavesItsConnectionReusable() throws Exception {
+    try (VanishingReplica replica = VanishingReplica.start(3, 0)) {
+      table(anEndpoint("ep-queued", aVariant("A", 1, replica.url())));
+      // 6 MiB do not fit the socket's send buffer: the rest of the write is queued and
+      // completes later, which the gateway must notice to keep the connection
+      byte[] max = new byte[6 * 1024 * 1024];
+      java.util.Arrays.fill(max, (byte) 'b');
+      for (byte[] body : List.of(max, "x".getBytes(StandardCharsets.UTF_8))) {
+        assertThat(
+                runtime
+                    .invokeEndpoint(
+                        InvokeEndpointRequest.builder()
+                            .endpointName("ep-queued")
+                            .body(SdkBytes.fromByteArray(body))
+                            .build())
+                    .body()
+                    .asUtf8String())
+            .contains("vanishing");
+      }
+      assertThat(replica.requests()).isEqualTo(2);
+      assertThat(replica.acceptedConnections()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void anUnknownEndpointIsAValidationErrorWithSageMakersMessage() {
     table();
     ValidationErrorException e =

@@ -269,9 +269,15 @@ public final class SigV4Verifier {
       sb.append(canonicalQuery(query));
     }
     sb.append('\n');
+    SigV4Request.RawHeaders raw = request.rawHeaders();
     for (String name : signedHeaders) {
-      List<String> values = request.headers().apply(name);
       sb.append(name).append(':');
+      if (raw != null) {
+        appendValues(sb, raw, name);
+        sb.append('\n');
+        continue;
+      }
+      List<String> values = request.headers().apply(name);
       if (values != null) {
         for (int i = 0; i < values.size(); i++) {
           if (i > 0) {
@@ -299,6 +305,47 @@ public final class SigV4Verifier {
       sb.append(c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c);
     }
     return sb;
+  }
+
+  /**
+   * Appends every value of header {@code name} from the bytes it arrived in, comma-separated, as
+   * {@link #appendTrimmed} appends their ISO-8859-1 strings.
+   */
+  private static void appendValues(Utf8Text sb, SigV4Request.RawHeaders raw, String name) {
+    byte[] head = raw.headBytes();
+    boolean first = true;
+    for (int h = 0, n = raw.headerCount(); h < n; h++) {
+      if (!raw.nameIs(h, name)) {
+        continue;
+      }
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      int start = raw.valueStart(h);
+      int end = raw.valueEnd(h);
+      while (start < end && isWhitespace(head[start])) {
+        start++;
+      }
+      while (end > start && isWhitespace(head[end - 1])) {
+        end--;
+      }
+      int run = start;
+      for (int i = start; i < end; i++) {
+        if (isWhitespace(head[i])) {
+          if (run < i) {
+            sb.appendLatin1(head, run, i).append(' ');
+          }
+          run = i + 1;
+        }
+      }
+      sb.appendLatin1(head, run, end);
+    }
+  }
+
+  /** {@link Character#isWhitespace} of the ISO-8859-1 character {@code b}. */
+  private static boolean isWhitespace(byte b) {
+    return b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f);
   }
 
   /** Appends a header value trimmed, with each run of whitespace collapsed to one space. */
@@ -553,6 +600,17 @@ public final class SigV4Verifier {
 
     /** Parses the header, reusing the last parse when all but the signature is unchanged. */
     Authorization parse(String authorization) {
+      Authorization last = lastAuthorization;
+      if (last != null) {
+        // the usual case, checked first: the same prefix, then a signature and nothing after it
+        int at = last.prefix.length();
+        if (authorization.length() > at
+            && authorization.startsWith(last.prefix)
+            && authorization.indexOf(',', at) < 0
+            && authorization.indexOf("Signature=", at) < 0) {
+          return last.withSignature(authorization.substring(at).strip());
+        }
+      }
       int marker = authorization.lastIndexOf("Signature=");
       if (marker <= 0) {
         return SigV4Verifier.parse(authorization, -1, null);
@@ -570,12 +628,6 @@ public final class SigV4Verifier {
             authorization, -1, authorization.substring(valueAt, valueEnd).strip());
       }
       String signature = authorization.substring(valueAt).strip();
-      Authorization last = lastAuthorization;
-      if (last != null
-          && last.prefix.length() == valueAt
-          && authorization.regionMatches(0, last.prefix, 0, valueAt)) {
-        return last.withSignature(signature);
-      }
       Authorization parsed = SigV4Verifier.parse(authorization, valueAt, signature);
       lastAuthorization = parsed;
       return parsed;

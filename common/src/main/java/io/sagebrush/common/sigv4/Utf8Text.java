@@ -61,6 +61,24 @@ final class Utf8Text {
     return this;
   }
 
+  /**
+   * Appends ISO-8859-1 text given as bytes: ASCII as it is, every other byte as the two UTF-8 bytes
+   * of its character (what {@code append(new String(src, from, to - from, ISO_8859_1))} appends).
+   */
+  Utf8Text appendLatin1(byte[] src, int from, int to) {
+    ensure(2 * (to - from));
+    for (int i = from; i < to; i++) {
+      int b = src[i] & 0xff;
+      if (b < 0x80) {
+        bytes[length++] = (byte) b;
+      } else {
+        bytes[length++] = (byte) (0xc0 | (b >> 6));
+        bytes[length++] = (byte) (0x80 | (b & 0x3f));
+      }
+    }
+    return this;
+  }
+
   /** Appends the bytes as lower-case hex. */
   Utf8Text appendHex(byte[] data) {
     ensure(2 * data.length);

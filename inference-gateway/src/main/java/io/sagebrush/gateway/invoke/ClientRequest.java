@@ -2,6 +2,7 @@ package io.sagebrush.gateway.invoke;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
+import io.sagebrush.common.sigv4.SigV4Request;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * <p>Counts references for its body ({@link #content()}), so that whoever drops a request, such as
  * a connection that closes with requests still queued, frees the body with it.
  */
-final class ClientRequest implements ReferenceCounted {
+final class ClientRequest implements ReferenceCounted, SigV4Request.RawHeaders {
   private final String method;
   private final String uri;
   private final boolean http10;
@@ -107,8 +108,29 @@ final class ClientRequest implements ReferenceCounted {
     return content.release(decrement);
   }
 
-  int headerCount() {
+  @Override
+  public int headerCount() {
     return headerCount;
+  }
+
+  @Override
+  public boolean nameIs(int i, String name) {
+    return nameIs(i, (CharSequence) name);
+  }
+
+  @Override
+  public byte[] headBytes() {
+    return head;
+  }
+
+  @Override
+  public int valueStart(int i) {
+    return fields[4 * i + 2];
+  }
+
+  @Override
+  public int valueEnd(int i) {
+    return fields[4 * i + 3];
   }
 
   /** Whether header {@code i}'s name is {@code name}, ignoring ASCII case. */

@@ -228,7 +228,9 @@ final class Invocation implements UpstreamConnection.Exchange {
       SigV4Verifier.Scope scope =
           gateway
               .verifier()
-              .verify(new SigV4Request("POST", rawPath, rawQuery, request::all, null), bodyHash);
+              .verify(
+                  new SigV4Request("POST", rawPath, rawQuery, request::all, null, request),
+                  bodyHash);
       if (!"sagemaker".equals(scope.service())) {
         throw new SagebrushException(
             ErrorCode.INVALID_SIGNATURE,
@@ -330,8 +332,9 @@ final class Invocation implements UpstreamConnection.Exchange {
         return;
       }
     }
-    Replica first =
-        EndpointTarget.leastOutstanding(route.replicas(), null, System.nanoTime(), random);
+    // the first look needs no new clock reading: the request arrived microseconds ago
+    long now = routeDeadlineNanos == 0 ? startNanos : System.nanoTime();
+    Replica first = EndpointTarget.leastOutstanding(route.replicas(), null, now, random);
     if (first == null) {
       retryElsewhere(null);
       return;
@@ -500,6 +503,7 @@ final class Invocation implements UpstreamConnection.Exchange {
         .acquire(
             loop,
             target,
+            System.nanoTime(),
             (connection, error) -> {
               try {
                 if (error != null) {
@@ -530,7 +534,8 @@ final class Invocation implements UpstreamConnection.Exchange {
     }
     ByteBuf bytes = forward.body(request.content());
     sends++;
-    sentNanos = System.nanoTime();
+    sentNanos =
+        c.takenNanos(); // a pooled connection is handed out right here, a new one when connected
     c.send(bytes, this, sentNanos + gateway.config().modelTimeout().toNanos(), stream);
   }
 
@@ -576,11 +581,12 @@ final class Invocation implements UpstreamConnection.Exchange {
 
   @Override
   public void onResponse(UpstreamConnection c, ReplicaResponse response) {
-    long modelNanos = System.nanoTime() - sentNanos;
+    long now = System.nanoTime();
+    long modelNanos = now - sentNanos;
     upstream = null;
     replica.requestEnded();
     // kept only when the request was written out completely (the pool checks)
-    gateway.pool().release(c, response.keepAlive());
+    gateway.pool().release(c, response.keepAlive(), now);
     if (done) {
       response.content().release();
       return;
@@ -773,11 +779,12 @@ final class Invocation implements UpstreamConnection.Exchange {
 
   @Override
   public void onStreamEnd(UpstreamConnection c, boolean containerKeepAlive) {
-    long modelNanos = System.nanoTime() - sentNanos;
+    long now = System.nanoTime();
+    long modelNanos = now - sentNanos;
     upstream = null;
     replica.requestEnded();
     c.reading(true);
-    gateway.pool().release(c, containerKeepAlive);
+    gateway.pool().release(c, containerKeepAlive, now);
     if (done) {
       return;
     }
@@ -853,7 +860,8 @@ final class Invocation implements UpstreamConnection.Exchange {
   private void finish(int status, long modelNanos) {
     done = true;
     request.release();
-    long totalNanos = System.nanoTime() - startNanos;
+    // every caller measured modelNanos up to now from sentNanos
+    long totalNanos = sentNanos + modelNanos - startNanos;
     route.meters().invoked(route.variantReplicas());
     route.meters().answered(status);
     route.meters().modelLatencyMicros().record(modelNanos / 1000.0);

@@ -1,10 +1,12 @@
 package io.sagebrush.gateway.upstream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.sagebrush.gateway.routing.Replica;
@@ -102,9 +104,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     return reused;
   }
 
-  void reused(boolean value) {
+  void reused(boolean value, long nowNanos) {
     reused = value;
-    takenNanos = System.nanoTime();
+    takenNanos = nowNanos;
   }
 
   /** When the connection was last handed out ({@link System#nanoTime()}). */
@@ -145,7 +147,16 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       }
       armDeadlineCheck(deadlineNanos - System.nanoTime());
     }
-    channel.writeAndFlush(request).addListener(writeListener);
+    // Written without a promise: a failure reaches exceptionCaught. The usual request goes to the
+    // socket whole inside this call; when some of it is left queued, an empty write behind it
+    // tells when the rest has gone (promises complete in order).
+    channel.writeAndFlush(request, channel.voidPromise());
+    ChannelOutboundBuffer queued = channel.unsafe().outboundBuffer();
+    if (queued != null && queued.isEmpty()) {
+      written = true;
+    } else if (queued != null) {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(writeListener);
+    }
   }
 
   /**

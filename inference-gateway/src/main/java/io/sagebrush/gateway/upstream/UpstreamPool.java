@@ -87,20 +87,23 @@ public final class UpstreamPool {
   /**
    * Gets a connection to {@code replica} on {@code loop} (the caller's loop): an idle one at once,
    * or a new one when connected. {@code callback} gets the connection or the connect failure, on
-   * {@code loop}.
+   * {@code loop}. {@code nowNanos} is the caller's {@link System#nanoTime()}, read just before.
    */
   public void acquire(
-      EventLoop loop, Replica replica, BiConsumer<UpstreamConnection, Throwable> callback) {
+      EventLoop loop,
+      Replica replica,
+      long nowNanos,
+      BiConsumer<UpstreamConnection, Throwable> callback) {
     ArrayDeque<UpstreamConnection> idleConnections = idle.get().byReplica.get(replica);
     if (idleConnections != null) {
       UpstreamConnection c;
-      long now = System.nanoTime();
+      long now = nowNanos;
       while ((c = idleConnections.pollLast()) != null) {
         c.idleIn = null;
         if (now - c.idleSinceNanos > maxIdleNanos) {
           c.channel().close();
         } else if (c.channel().isActive()) {
-          c.reused(true);
+          c.reused(true, now);
           callback.accept(c, null);
           return;
         }
@@ -121,7 +124,7 @@ public final class UpstreamPool {
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
-                    connection.reused(false);
+                    connection.reused(false, System.nanoTime());
                     callback.accept(connection, null);
                   } else {
                     callback.accept(null, f.cause());
@@ -132,9 +135,9 @@ public final class UpstreamPool {
   /**
    * Gives a connection back after its exchange: kept idle when the container allows keep-alive, the
    * request was written out completely and the replica is still routed to; closed otherwise. Call
-   * on the connection's loop.
+   * on the connection's loop; {@code nowNanos} is the caller's {@link System#nanoTime()}.
    */
-  public void release(UpstreamConnection connection, boolean keepAlive) {
+  public void release(UpstreamConnection connection, boolean keepAlive, long nowNanos) {
     Channel channel = connection.channel();
     if (!keepAlive
         || !connection.requestWritten()
@@ -151,7 +154,7 @@ public final class UpstreamPool {
       return;
     }
     connection.idleIn = deque;
-    connection.idleSinceNanos = System.nanoTime();
+    connection.idleSinceNanos = nowNanos;
     deque.addLast(connection);
     if (!pool.sweeping) {
       pool.sweeping = true;

@@ -23,6 +23,7 @@ public final class VanishingReplica implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger accepted = new AtomicInteger();
   private final int answered;
   private final long vanishAfterMillis;
   private final boolean breakMidAnswer;
@@ -54,6 +55,11 @@ public final class VanishingReplica implements AutoCloseable {
     return open.get();
   }
 
+  /** The connections opened to this replica so far. */
+  public int acceptedConnections() {
+    return accepted.get();
+  }
+
   /** The requests received whole. */
   public int requests() {
     return requests.get();
@@ -71,6 +77,7 @@ public final class VanishingReplica implements AutoCloseable {
   }
 
   private void serve(Socket socket) {
+    accepted.incrementAndGet();
     open.incrementAndGet();
     try (socket) {
       InputStream in = socket.getInputStream();

@@ -337,6 +337,128 @@ class SigV4VerifierTest {
   }
 
   @Test
+  void headersGivenAsBytesAreVerifiedFromTheBytes() {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    SigV4Request signed =
+        sign(
+            SdkHttpMethod.POST,
+            "http://localhost:8080/",
+            Map.of(
+                "Content-Type", "application/x-amz-json-1.1",
+                "X-Amz-Meta-Note", "  two \t  blanks and caf\u00e9 ",
+                "X-Amz-Target", "SageMaker.ListModels"),
+            body,
+            "sagemaker",
+            SECRET,
+            NOW);
+    List<String[]> fields = new ArrayList<>();
+    fields.add(new String[] {"x-amz-meta-NOTE", "  two \t  blanks and caf\u00e9 "});
+    String authorization = signed.header("Authorization");
+    fields.add(new String[] {"Authorization", authorization});
+    String signedHeaders = authorization.replaceAll(".*SignedHeaders=([^,]*),.*", "$1");
+    for (String name : signedHeaders.split(";")) {
+      if (!name.equals("x-amz-meta-note")) {
+        fields.add(new String[] {name, signed.header(name)});
+      }
+    }
+    Latin1Headers raw = new Latin1Headers(fields);
+    // the strings disagree with the bytes: only a verification from the bytes passes
+    SigV4Request fromBytes =
+        new SigV4Request(
+            "POST",
+            "/",
+            null,
+            name -> name.equalsIgnoreCase("x-amz-meta-note") ? List.of("other") : raw.all(name),
+            body,
+            raw);
+
+    assertThat(verifier.verify(fromBytes).service()).isEqualTo("sagemaker");
+
+    raw.bytes[raw.valueEnd(0) - 2] = 'E'; // "cafE" instead of "caf\u00e9"
+    assertThatThrownBy(() -> verifier.verify(fromBytes))
+        .isInstanceOf(SagebrushException.class)
+        .hasMessageContaining("does not match");
+  }
+
+  @Test
+  void canonicalHeadersFromBytesEqualThoseFromStringsForEveryLatin1Character() {
+    for (int c = 0; c < 256; c++) {
+      String value = (char) c + "a" + (char) c + (char) c + "b c" + (char) c;
+      List<String[]> fields = new ArrayList<>();
+      fields.add(new String[] {"X-Note", value});
+      fields.add(new String[] {"X-Note", " second\t" + (char) c});
+      Latin1Headers raw = new Latin1Headers(fields);
+      SigV4Request fromStrings = new SigV4Request("POST", "/", null, raw::all, new byte[0]);
+      SigV4Request fromBytes = new SigV4Request("POST", "/", null, raw::all, new byte[0], raw);
+
+      assertThat(SigV4Verifier.canonicalRequest(fromBytes, List.of("x-note")))
+          .as("character %d", c)
+          .isEqualTo(SigV4Verifier.canonicalRequest(fromStrings, List.of("x-note")));
+    }
+  }
+
+  /** Headers laid out in one ISO-8859-1 byte array, as a server's request decoder holds them. */
+  static final class Latin1Headers implements SigV4Request.RawHeaders {
+    final byte[] bytes;
+    final int[] offsets;
+    final List<String[]> fields;
+
+    Latin1Headers(List<String[]> fields) {
+      this.fields = fields;
+      StringBuilder text = new StringBuilder();
+      offsets = new int[4 * fields.size()];
+      for (int i = 0; i < fields.size(); i++) {
+        offsets[4 * i] = text.length();
+        text.append(fields.get(i)[0]);
+        offsets[4 * i + 1] = text.length();
+        text.append(": ");
+        offsets[4 * i + 2] = text.length();
+        text.append(fields.get(i)[1]);
+        offsets[4 * i + 3] = text.length();
+        text.append("\r\n");
+      }
+      bytes = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    List<String> all(String name) {
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < fields.size(); i++) {
+        if (nameIs(i, name)) {
+          values.add(
+              new String(
+                  bytes, valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.ISO_8859_1));
+        }
+      }
+      return values;
+    }
+
+    @Override
+    public int headerCount() {
+      return fields.size();
+    }
+
+    @Override
+    public boolean nameIs(int i, String name) {
+      return fields.get(i)[0].equalsIgnoreCase(name);
+    }
+
+    @Override
+    public byte[] headBytes() {
+      return bytes;
+    }
+
+    @Override
+    public int valueStart(int i) {
+      return offsets[4 * i + 2];
+    }
+
+    @Override
+    public int valueEnd(int i) {
+      return offsets[4 * i + 3];
+    }
+  }
+
+  @Test
   void theCanonicalQueryIsSortedAndEncoded() {
     assertThat(SigV4Verifier.canonicalQuery("b=2&a=x%20y&a=1&c")).isEqualTo("a=1&a=x%20y&b=2&c=");
   }
