@@ -533,6 +533,33 @@ class InferenceGatewayIT {
         Thread.sleep(20);
       }
       assertThat(steady.openConnections()).isZero();
+
+      // a client that keeps talking stays connected past the time-out; once quiet it is closed
+      // after one to one and a half time-outs
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", shortIdle.port())) {
+        socket.setSoTimeout(5000);
+        var in = socket.getInputStream();
+        byte[] ping = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 8; i++) {
+          socket.getOutputStream().write(ping);
+          StringBuilder head = new StringBuilder();
+          while (head.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            assertThat(b).as("answer %d arrives before the connection closes", i).isNotNegative();
+            head.append((char) b);
+          }
+          assertThat(head.toString()).startsWith("HTTP/1.1 200");
+          var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+          in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+          Thread.sleep(100); // 800 ms in all, well past the 300 ms time-out
+        }
+        long quietFrom = System.nanoTime();
+        while (in.read() >= 0) {
+          // nothing more is sent; read until the gateway closes
+        }
+        long quietMillis = (System.nanoTime() - quietFrom) / 1_000_000;
+        assertThat(quietMillis).isBetween(200L, 1500L);
+      }
     }
   }
 

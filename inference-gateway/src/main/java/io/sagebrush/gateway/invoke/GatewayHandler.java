@@ -47,6 +47,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private ChannelHandlerContext encoder;
   private boolean busy;
+  private long answers;
   private boolean paused;
   private boolean closing;
   private boolean http10;
@@ -95,6 +96,11 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
   /** True while a request of this connection is being served. */
   boolean busy() {
     return busy;
+  }
+
+  /** How many answers this connection has finished writing (for the idle time-out). */
+  long answers() {
+    return answers;
   }
 
   /** {@code invocation} waits for a newer routing table. */
@@ -421,6 +427,7 @@ public final class GatewayHandler extends ChannelInboundHandlerAdapter {
    *     otherwise)
    */
   private void write(ChannelFuture written, boolean keepAlive) {
+    answers++;
     routeWaiting = null;
     streaming = null;
     if (!keepAlive) {
