@@ -34,7 +34,8 @@ import java.util.Objects;
  * @param ioThreads event-loop threads; 0 means one per available processor
  * @param maxIdleConnectionsPerReplica idle keep-alive connections kept per replica and thread
  * @param clientIdleTimeout how long a client connection may stay silent before it is closed (not
- *     counting time spent waiting on the model for one of its requests)
+ *     counting time spent waiting on the model for one of its requests); it closes between one and
+ *     one and a half of this after its last activity
  * @param upstreamIdleTimeout how long a pooled keep-alive connection to a replica may stay idle
  *     before the gateway closes it (default 4 s, below common servers' 5 s keep-alive time-out, so
  *     that a pooled connection is rarely one the container has already closed)
