@@ -604,8 +604,7 @@ public final class SigV4Verifier {
       if (last != null) {
         // the usual case, checked first: the same prefix, then a signature and nothing after it
         int at = last.prefix.length();
-        if (authorization.length() > at
-            && authorization.startsWith(last.prefix)
+        if (authorization.startsWith(last.prefix)
             && authorization.indexOf(',', at) < 0
             && authorization.indexOf("Signature=", at) < 0) {
           return last.withSignature(authorization.substring(at).strip());

@@ -154,6 +154,9 @@ final class Invocation implements UpstreamConnection.Exchange {
   private long sentNanos;
   private boolean done;
 
+  /** The body was hashed on another thread, which may have taken a while. */
+  private boolean hashedOffLoop;
+
   /** A streamed answer's head went to the client: errors now end the stream. */
   private boolean streamStarted;
 
@@ -182,6 +185,7 @@ final class Invocation implements UpstreamConnection.Exchange {
     loop = ctx.channel().eventLoop();
     ByteBuf body = request.content();
     if (body.readableBytes() > HASH_OFF_LOOP_BYTES) {
+      hashedOffLoop = true;
       CompletableFuture<String> hashed;
       try {
         hashed = CompletableFuture.supplyAsync(() -> sha256Hex(body), gateway.hashExecutor());
@@ -332,8 +336,8 @@ final class Invocation implements UpstreamConnection.Exchange {
         return;
       }
     }
-    // the first look needs no new clock reading: the request arrived microseconds ago
-    long now = routeDeadlineNanos == 0 ? startNanos : System.nanoTime();
+    // the first look needs no new clock reading when the request arrived microseconds ago
+    long now = routeDeadlineNanos == 0 && !hashedOffLoop ? startNanos : System.nanoTime();
     Replica first = EndpointTarget.leastOutstanding(route.replicas(), null, now, random);
     if (first == null) {
       retryElsewhere(null);

@@ -156,6 +156,9 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       written = true;
     } else if (queued != null) {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(writeListener);
+    } else if (exchange == listener) {
+      // closed, and no longer registered: the void promise told nobody
+      fail(new ClosedChannelException());
     }
   }
 
