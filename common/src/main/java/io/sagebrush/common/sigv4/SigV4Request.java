@@ -42,7 +42,7 @@ public record SigV4Request(
     int headerCount();
 
     /** Whether header {@code i}'s name is {@code name}, ignoring ASCII case. */
-    boolean nameIs(int i, String name);
+    boolean nameIs(int i, CharSequence name);
 
     /** The array the ranges point into. */
     byte[] headBytes();

@@ -114,11 +114,6 @@ final class ClientRequest implements ReferenceCounted, SigV4Request.RawHeaders {
   }
 
   @Override
-  public boolean nameIs(int i, String name) {
-    return nameIs(i, (CharSequence) name);
-  }
-
-  @Override
   public byte[] headBytes() {
     return head;
   }
@@ -134,7 +129,8 @@ final class ClientRequest implements ReferenceCounted, SigV4Request.RawHeaders {
   }
 
   /** Whether header {@code i}'s name is {@code name}, ignoring ASCII case. */
-  boolean nameIs(int i, CharSequence name) {
+  @Override
+  public boolean nameIs(int i, CharSequence name) {
     int start = fields[4 * i];
     int length = fields[4 * i + 1] - start;
     if (length != name.length()) {

@@ -154,9 +154,6 @@ final class Invocation implements UpstreamConnection.Exchange {
   private long sentNanos;
   private boolean done;
 
-  /** The body was hashed on another thread, which may have taken a while. */
-  private boolean hashedOffLoop;
-
   /** A streamed answer's head went to the client: errors now end the stream. */
   private boolean streamStarted;
 
@@ -185,7 +182,6 @@ final class Invocation implements UpstreamConnection.Exchange {
     loop = ctx.channel().eventLoop();
     ByteBuf body = request.content();
     if (body.readableBytes() > HASH_OFF_LOOP_BYTES) {
-      hashedOffLoop = true;
       CompletableFuture<String> hashed;
       try {
         hashed = CompletableFuture.supplyAsync(() -> sha256Hex(body), gateway.hashExecutor());
@@ -336,8 +332,11 @@ final class Invocation implements UpstreamConnection.Exchange {
         return;
       }
     }
-    // the first look needs no new clock reading when the request arrived microseconds ago
-    long now = routeDeadlineNanos == 0 && !hashedOffLoop ? startNanos : System.nanoTime();
+    // the first look needs no new clock reading when the request arrived microseconds ago (its
+    // body was hashed on the event loop, not queued for another thread)
+    boolean fresh =
+        routeDeadlineNanos == 0 && request.content().readableBytes() <= HASH_OFF_LOOP_BYTES;
+    long now = fresh ? startNanos : System.nanoTime();
     Replica first = EndpointTarget.leastOutstanding(route.replicas(), null, now, random);
     if (first == null) {
       retryElsewhere(null);

@@ -438,8 +438,8 @@ class SigV4VerifierTest {
     }
 
     @Override
-    public boolean nameIs(int i, String name) {
-      return fields.get(i)[0].equalsIgnoreCase(name);
+    public boolean nameIs(int i, CharSequence name) {
+      return fields.get(i)[0].equalsIgnoreCase(name.toString());
     }
 
     @Override
